@@ -1,0 +1,292 @@
+"""The property families of SPEC.md, one function each, reading like the spec.
+
+Each family takes a catalog row and the seam to the implementation under test, lets
+Hypothesis draw inputs (the row's edge cases always run first), and raises PropertyFailure
+with a learner-facing message for the smallest failing input Hypothesis can find.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from scanprops import expect
+from scanprops.cases import Case
+from scanprops.failure import PropertyFailure, mismatch, plain
+from scanprops.problem import Out, Problem
+from scanprops.seam import Grad, ImplFailure, Jaxpr, Jit, OnDevice, Plain, Seam, Vmap
+from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, within
+from strategies.pools import STRUCTURE_LENGTHS
+
+VMAP_BATCH = 3
+
+
+# --- plumbing ---------------------------------------------------------------------------------
+def hypothesis_check(strategy, check: Callable, examples=()) -> None:
+    """Run `check` on every explicit example, then on what Hypothesis draws (current profile)."""
+
+    @given(strategy)
+    def prop(drawn):
+        check(drawn)
+
+    for ex in examples:
+        prop = example(ex)(prop)
+    settings()(prop)()
+
+
+def call(seam: Seam, problem: Problem, family: str, case: Case, how=Plain()):
+    """Call through the seam; an exception in the code under test fails the property."""
+    try:
+        return seam.run(problem, case, how)
+    except ImplFailure as exc:
+        what = {
+            Plain: "the function did not return a result",
+            Jit: "the function fails under jax.jit",
+            Vmap: "the function fails under jax.vmap",
+            Grad: "jax.grad of the function fails",
+            OnDevice: "the function fails with inputs committed to a device",
+            Jaxpr: "the function cannot be traced by jax.make_jaxpr",
+        }[type(how)]
+        hint = {
+            Jit: "A jit failure that plain calls do not show usually means Python control flow or "
+            "float()/int()/.item()/np.asarray on a traced value; use lax.cond/jnp.where instead.",
+            Jaxpr: "Tracing fails when the code converts a traced value to a Python number or NumPy array.",
+            Grad: "A grad failure usually means a non-differentiable step (an integer cast, "
+            "np.asarray, or a custom loop that JAX cannot reverse).",
+        }.get(type(how), "")
+        raise plain(problem.name, family, case, what, f"  raised:    {exc.summary}",
+                    f"  where:\n{exc.detail}" if exc.detail else "", f"  hint:      {hint}" if hint else "") from None
+
+
+def leaves(value) -> list[np.ndarray]:
+    return list(value) if isinstance(value, tuple) else [value]
+
+
+def require_same_shapes(problem: Problem, family: str, case: Case, expected, actual) -> None:
+    exp, act = leaves(expected), leaves(actual)
+    if len(exp) != len(act) or any(np.shape(e) != np.shape(a) for e, a in zip(exp, act)):
+        raise plain(problem.name, family, case, "the result has the wrong shape, so values cannot be compared",
+                    f"  expected:  shape {[np.shape(e) for e in exp]}",
+                    f"  got:       shape {[np.shape(a) for a in act]}   (the `shape` property says more)")
+
+
+def pitfall_hint(problem: Problem, case: Case, actual, expected, atol) -> str:
+    """The advice of the first known pitfall whose mistaken oracle matches what came back."""
+    for pitfall in problem.pitfalls:
+        try:
+            wrong = expect.value(problem, case, oracle=pitfall.oracle)
+        except Exception:  # a pitfall oracle that does not apply to this input
+            continue
+        if all(within(a, w, atol) for a, w in zip(leaves(actual), leaves(wrong))) and not all(
+            within(e, w, atol) for e, w in zip(leaves(expected), leaves(wrong))
+        ):
+            return f"this matches a known pitfall, {pitfall.name}: {pitfall.advice}"
+    return ""
+
+
+# --- 1. oracle equality -----------------------------------------------------------------------
+def oracle(problem: Problem, seam: Seam) -> None:
+    def check(case: Case) -> None:
+        actual = call(seam, problem, "oracle", case).value
+        expected = expect.value(problem, case)
+        require_same_shapes(problem, "oracle", case, expected, actual)
+        budget = problem.budget(case)
+        atol = budget.atol()
+        if not all(within(a, e, atol) for a, e in zip(leaves(actual), leaves(expected))):
+            raise mismatch(problem.name, "oracle", case, "the result differs from the Python-loop oracle",
+                           expected, actual, budget, hint=pitfall_hint(problem, case, actual, expected, atol))
+
+    hypothesis_check(problem.cases(), check, problem.edge_cases)
+
+
+# --- 2. shape and dtype -----------------------------------------------------------------------
+def shape(problem: Problem, seam: Seam) -> None:
+    def check(case: Case) -> None:
+        actual = leaves(call(seam, problem, "shape", case).value)
+        want = problem.out(case)
+        want = list(want) if isinstance(want, tuple) else [want]
+        got = [Out(tuple(np.shape(a)), str(np.asarray(a).dtype)) for a in actual]
+        if got != want:
+            hint = ""
+            if any(g.dtype == "float64" for g in got):
+                hint = "float64 came back: the computation left JAX (NumPy math) or cast up; stay in float32."
+            elif len(want) == 1 and len(got) == 1 and got[0].shape == want[0].shape[:-1] + (want[0].shape[-1] - 1,):
+                hint = "one element short: was final_w left out of the concatenation?"
+            elif len(want) == 1 and want[0].shape == () and got[0].shape in ((1,),):
+                hint = "a (1,) array came back where a scalar () is expected."
+            raise plain(problem.name, "shape", case, "wrong output shape or dtype",
+                        f"  expected:  {', '.join(f'{w.dtype}{list(w.shape)}' for w in want)}",
+                        f"  got:       {', '.join(f'{g.dtype}{list(g.shape)}' for g in got)}",
+                        f"  hint:      {hint}" if hint else "")
+
+    hypothesis_check(problem.cases(), check, problem.edge_cases)
+
+
+# --- 3. pre-update losses ---------------------------------------------------------------------
+def pre_update(problem: Problem, seam: Seam) -> None:
+    part = problem.losses
+
+    def check(case: Case) -> None:
+        actual = call(seam, problem, "pre_update", case).value
+        expected = expect.value(problem, case)
+        require_same_shapes(problem, "pre_update", case, expected, actual)
+        budget = problem.budget(case)
+        atol = np.broadcast_to(budget.atol(), expected.shape)[part]
+        if not within(actual[part], expected[part], atol):
+            sub = Budget(budget.steps, budget.width, np.broadcast_to(budget.scale, expected.shape)[part])
+            raise mismatch(problem.name, "pre_update", case,
+                           "losses[i] is not the loss at the weight before step i",
+                           expected[part], actual[part], sub, expected_label="pre-update losses, float64 oracle",
+                           hint=pitfall_hint(problem, case, actual, expected, np.broadcast_to(budget.atol(), expected.shape)))
+
+    hypothesis_check(problem.cases(), check, problem.edge_cases)
+
+
+# --- 4a. jit invariance -----------------------------------------------------------------------
+def jit(problem: Problem, seam: Seam) -> None:
+    def check(case: Case) -> None:
+        eager = call(seam, problem, "jit", case).value
+        jitted = call(seam, problem, "jit", case, Jit()).value
+        require_same_shapes(problem, "jit", case, eager, jitted)
+        budget = problem.budget(case)
+        if not all(within(j, e, budget.atol(TRANSFORM_FACTOR)) for j, e in zip(leaves(jitted), leaves(eager))):
+            raise mismatch(problem.name, "jit", case, "jax.jit(f) gives another result than f",
+                           leaves(eager)[0], leaves(jitted)[0], budget, TRANSFORM_FACTOR,
+                           expected_label="f called without jit", actual_label="jax.jit(f)",
+                           hint="Results that change under jit usually come from Python side effects or "
+                           "state captured at trace time (a global counter, a cached value).")
+
+    hypothesis_check(problem.cases(), check, problem.edge_cases)
+
+
+# --- 4b. grad matches the oracle's grad -------------------------------------------------------
+def grad(problem: Problem, seam: Seam) -> None:
+    def check(case: Case) -> None:
+        out = problem.out(case)
+        cot = expect.cotangent_for(out.shape)
+        budget = problem.budget(case)
+        wrt = problem.differentiable
+        actual = call(seam, problem, "grad", case, Grad(wrt, cot)).value
+        expected = expect.grad(problem, case, wrt, cot)
+        for name, act, exp in zip(wrt, actual, expected):
+            require_same_shapes(problem, "grad", case, exp, act)
+            gscale = np.maximum(np.max(np.abs(np.asarray(budget.scale))), np.max(np.abs(exp), initial=0.0))
+            gbudget = Budget(budget.steps, budget.width, gscale)
+            if not within(act, exp, gbudget.atol(GRAD_FACTOR)):
+                nonfinite = not np.all(np.isfinite(act))
+                hint = ("the gradient is not finite: a NaN/inf in an unused branch (jnp.where) still "
+                        "poisons the gradient" if nonfinite else
+                        "a zero gradient means the argument does not reach the result (hard-coded, "
+                        "ignored, or stop_gradient)" if not np.any(act) and np.any(exp) else "")
+                what = f"the gradient with respect to `{name}` differs from the oracle's"
+                raise mismatch(problem.name, "grad", case, what, exp, act, gbudget, GRAD_FACTOR,
+                               expected_label=f"d vdot(c, oracle)/d {name}, float64",
+                               actual_label=f"jax.grad, cotangent c = {cot.ravel()[:4].tolist()}...",
+                               hint=hint)
+
+    hypothesis_check(problem.cases(), check, problem.edge_cases)
+
+
+# --- 4c. vmap invariance ----------------------------------------------------------------------
+@st.composite
+def _batches(draw, problem: Problem):
+    first = draw(problem.cases())
+    return (first,) + tuple(draw(problem.cases(like=first)) for _ in range(VMAP_BATCH - 1))
+
+
+def vmap(problem: Problem, seam: Seam) -> None:
+    def check(batch: tuple[Case, ...]) -> None:
+        singles = [call(seam, problem, "vmap", c).value for c in batch]
+        mapped = call(seam, problem, "vmap", batch[0], Vmap(batch, problem.mapped)).value
+        for i, (case, single) in enumerate(zip(batch, singles)):
+            got = tuple(m[i] for m in mapped) if isinstance(mapped, tuple) else mapped[i]
+            require_same_shapes(problem, "vmap", case, single, got)
+            budget = problem.budget(case)
+            if not all(within(g, s, budget.atol(TRANSFORM_FACTOR)) for g, s in zip(leaves(got), leaves(single))):
+                raise mismatch(problem.name, "vmap", case,
+                               f"jax.vmap(f) over {len(batch)} inputs differs from f on input {i} alone",
+                               leaves(single)[0], leaves(got)[0], budget, TRANSFORM_FACTOR,
+                               expected_label="f on this input alone", actual_label=f"row {i} of vmap(f)",
+                               hint="Results that change under vmap usually come from reducing over the "
+                               "wrong axis (axis=0 or a full sum where the batch is not the leading one).")
+
+    hypothesis_check(_batches(problem), check)
+
+
+# --- 5. every visible device ------------------------------------------------------------------
+def devices(problem: Problem, seam: Seam) -> None:
+    import jax
+
+    visible = jax.devices()
+    bitwise = visible[0].platform == "cpu"
+
+    def check(case: Case) -> None:
+        first = None
+        for i, device in enumerate(visible):
+            out = call(seam, problem, "devices", case, OnDevice(i))
+            if out.devices and set(out.devices) != {str(device)}:
+                raise plain(problem.name, "devices", case, f"inputs committed to {device} gave a result on "
+                            f"{', '.join(out.devices)}",
+                            "  hint:      something in the function moved data to another device "
+                            "(jax.device_put without a device, or a NumPy round trip).")
+            if first is None:
+                first = out.value
+                continue
+            budget = problem.budget(case)
+            same = (all(np.array_equal(a, b, equal_nan=True) for a, b in zip(leaves(out.value), leaves(first)))
+                    if bitwise else
+                    all(within(a, b, budget.atol(TRANSFORM_FACTOR)) for a, b in zip(leaves(out.value), leaves(first))))
+            if not same:
+                raise mismatch(problem.name, "devices", case,
+                               f"the result on {device} differs from the one on {visible[0]}",
+                               leaves(first)[0], leaves(out.value)[0], None if bitwise else budget,
+                               TRANSFORM_FACTOR, expected_label=str(visible[0]), actual_label=str(device),
+                               hint="identical CPU devices must agree bit for bit" if bitwise else "")
+
+    hypothesis_check(problem.cases(), check, problem.edge_cases)
+
+
+# --- 6. structure: a compiled loop that does not grow ----------------------------------------
+@st.composite
+def _two_lengths(draw, problem: Problem):
+    short, long = STRUCTURE_LENGTHS
+    first = draw(problem.cases(length=short))
+    return first, draw(problem.cases(like=first, length=long))
+
+
+def structure(problem: Problem, seam: Seam) -> None:
+    name = problem.loop_length
+    short_n, long_n = STRUCTURE_LENGTHS
+
+    def check(pair: tuple[Case, Case]) -> None:
+        short, long = pair
+        a = call(seam, problem, "structure", short, Jaxpr())
+        b = call(seam, problem, "structure", long, Jaxpr())
+        if not a.loops or not b.loops:
+            raise plain(problem.name, "structure", long, "the traced program contains no loop",
+                        f"  jaxpr:     {a.equations} equations at {name}={short_n}, {b.equations} at {name}={long_n}; "
+                        "no scan or while_loop primitive",
+                        "  hint:      a Python `for` over the steps runs at trace time and unrolls into one copy "
+                        "of the body per step, so compile time grows with the length. Use lax.scan (or "
+                        "lax.fori_loop) so the body is compiled once.")
+        if a.equations != b.equations:
+            raise plain(problem.name, "structure", long, f"the traced program grows with {name}",
+                        f"  jaxpr:     {a.equations} equations at {name}={short_n}, {b.equations} at {name}={long_n}",
+                        "  hint:      part of the loop is a Python `for` that unrolls at trace time; move it "
+                        "into the scan body.")
+
+    hypothesis_check(_two_lengths(problem), check)
+
+
+FAMILIES: dict[str, Callable[[Problem, Seam], None]] = {
+    "oracle": oracle,
+    "shape": shape,
+    "pre_update": pre_update,
+    "jit": jit,
+    "grad": grad,
+    "vmap": vmap,
+    "devices": devices,
+    "structure": structure,
+}

@@ -1,0 +1,10 @@
+"""Family 5: the same result on every visible device, and it lands where the inputs were committed."""
+import pytest
+
+from props import families
+from scanprops.catalog import rows_with
+
+
+@pytest.mark.parametrize("problem", rows_with("devices"), ids=lambda p: p.name)
+def test_same_result_on_every_device(problem, under_test):
+    families.devices(problem, under_test)

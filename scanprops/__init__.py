@@ -1,0 +1,1 @@
+"""scanprops: property-based verification of JAX scan code against Python-loop oracles."""

@@ -1,0 +1,111 @@
+"""The catalog: one `Problem` per function a learner may provide. Data, not code.
+
+To add a row: write its oracle in `impls/oracles.py`, its reference in `impls/reference.py`,
+its strategy in `strategies/`, then one `Problem(...)` entry below. Every property family
+that applies picks it up (see `Problem.families`).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from impls import oracles
+from scanprops.cases import Case
+from scanprops.problem import Out, Pitfall, Problem
+from scanprops.tolerance import Budget
+from strategies import trainers
+
+
+# --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------
+def _sgd_scales(case: Case) -> tuple[float, list[float]]:
+    """Largest |w|-sized operand over the run, and each loss's operand size."""
+    w = abs(float(case["w"]))
+    lr = float(case["lr"])
+    w_scale, loss_scales = w, []
+    traj_w, _ = float(case["w"]), None
+    for x, y in zip(np.asarray(case["x_batches"], np.float64), np.asarray(case["y_batches"], np.float64)):
+        ax, ay = np.abs(x), np.abs(y)
+        step = lr * 2.0 * float(np.sum(ax * (abs(traj_w) * ax + ay)))  # |lr * grad| before cancellation
+        loss_scales.append(float(np.sum((abs(traj_w) * ax + ay) ** 2)) + step * float(np.sum(ax)) * 4.0)
+        traj_w = oracles.scan_training_step(np, traj_w, lr, x[None], y[None])
+        w_scale = max(w_scale, abs(traj_w), step)
+    return w_scale, loss_scales
+
+
+def _sgd_budget(case: Case) -> Budget:
+    n, b = case["x_batches"].shape
+    return Budget(steps=n + 1, width=b + 2, scale=_sgd_scales(case)[0])
+
+
+def _collector_budget(case: Case) -> Budget:
+    n, b = case["x_batches"].shape
+    w_scale, loss_scales = _sgd_scales(case)
+    return Budget(steps=n + 1, width=b + 2, scale=np.array([w_scale] + [max(s, w_scale) for s in loss_scales]))
+
+
+def _sgd_pitfalls(oracle) -> tuple[Pitfall, ...]:
+    return (
+        Pitfall("hard-coded learning rate",
+                "The result matches lr = 0.1 whatever lr was passed: use the `lr` argument in the step.",
+                lambda xp, w, lr, xb, yb: oracle(xp, w, lr, xb, yb, lr_used=0.1)),
+        Pitfall("hard-coded learning rate",
+                "The result matches lr = 0.01 whatever lr was passed: use the `lr` argument in the step.",
+                lambda xp, w, lr, xb, yb: oracle(xp, w, lr, xb, yb, lr_used=0.01)),
+        Pitfall("ignored w0",
+                "The result matches starting from w = 0: pass the argument `w` as the scan's initial carry.",
+                lambda xp, w, lr, xb, yb: oracle(xp, w * 0.0, lr, xb, yb)),
+        Pitfall("reversed scan",
+                "The result matches visiting the batches last to first (reverse=True or flipped xs).",
+                lambda xp, w, lr, xb, yb: oracle(xp, w, lr, xb, yb, reverse=True)),
+        Pitfall("gradient of the mean, not the sum",
+                "The step matches the gradient of mean((w*x-y)**2): the loss is a sum over the batch.",
+                lambda xp, w, lr, xb, yb: oracle(xp, w, lr, xb, yb, grad_scale=2.0 / max(len(xb[0]) if len(xb) else 1, 1))),
+        Pitfall("gradient missing its factor 2",
+                "d/dw sum((w*x-y)**2) = 2*sum(x*(w*x-y)); the step used half of it.",
+                lambda xp, w, lr, xb, yb: oracle(xp, w, lr, xb, yb, grad_scale=1.0)),
+        Pitfall("gradient ascent",
+                "The weight moved up the gradient: the update is w - lr * grad, not w + lr * grad.",
+                lambda xp, w, lr, xb, yb: oracle(xp, w, lr, xb, yb, sign=1.0)),
+    )
+
+
+CATALOG: tuple[Problem, ...] = (
+    Problem(
+        name="scan_training_step",
+        seed="001",
+        signature="scan_training_step(w, lr, x_batches, y_batches)",
+        oracle=oracles.scan_training_step,
+        cases=trainers.sgd_cases,
+        edge_cases=trainers.sgd_edge_cases(),
+        out=lambda case: Out(()),
+        budget=_sgd_budget,
+        differentiable=("w", "lr", "x_batches", "y_batches"),
+        loop_length="N",
+        pitfalls=_sgd_pitfalls(oracles.scan_training_step),
+    ),
+    Problem(
+        name="scan_collect_losses",
+        seed="000",
+        signature="scan_collect_losses(w, lr, x_batches, y_batches)",
+        oracle=oracles.scan_collect_losses,
+        cases=trainers.sgd_cases,
+        edge_cases=trainers.sgd_edge_cases(),
+        out=lambda case: Out((case["x_batches"].shape[0] + 1,)),
+        budget=_collector_budget,
+        differentiable=("w", "lr", "x_batches", "y_batches"),
+        loop_length="N",
+        losses=slice(1, None),
+        pitfalls=(
+            Pitfall("post-update loss",
+                    "losses[i] was computed with the weight after step i. Compute the loss from the "
+                    "carry w before you update it, and emit that as the step's output.",
+                    lambda xp, w, lr, xb, yb: oracles.scan_collect_losses(xp, w, lr, xb, yb, post_update_loss=True)),
+        ) + _sgd_pitfalls(oracles.scan_collect_losses),
+    ),
+)
+
+BY_NAME = {p.name: p for p in CATALOG}
+
+
+def rows_with(family: str) -> list[Problem]:
+    """The rows a property family applies to, in catalog order."""
+    return [p for p in CATALOG if family in p.families]

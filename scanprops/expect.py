@@ -1,0 +1,62 @@
+"""What the oracle expects: values in NumPy float64, gradients through JAX in float64."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from scanprops.cases import Case
+from scanprops.problem import Problem, as64
+
+
+def value(problem: Problem, case: Case, oracle=None) -> Any:
+    """The oracle's result for `case`, computed with NumPy in float64 (JAX is not involved)."""
+    oracle = oracle or problem.oracle
+    with np.errstate(all="ignore"):
+        out = oracle(np, *[as64(v) for v in case.values])
+    if isinstance(out, tuple):
+        return tuple(np.asarray(o) for o in out)
+    return np.asarray(out, dtype=np.float64)
+
+
+def _x64():
+    import jax
+
+    if hasattr(jax, "enable_x64"):  # jax >= 0.4.36 or so
+        return jax.enable_x64(True)
+    from jax.experimental import enable_x64  # older releases
+
+    return enable_x64()
+
+
+def grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray) -> tuple:
+    """d vdot(cotangent, oracle(case)) / d case[w] for each w in `wrt`, by JAX autodiff of the
+    float64 Python loop."""
+    import jax
+    import jax.numpy as jnp
+
+    names = case.names
+    ks = [names.index(w) for w in wrt]
+    with _x64():
+        args = [
+            v if n in problem.static else jax.tree_util.tree_map(lambda a: jnp.asarray(a, jnp.float64), as64(v))
+            for n, v in zip(names, case.values)
+        ]
+        cot = jnp.asarray(cotangent, jnp.float64)
+
+        def scalar(*vs):
+            call = list(args)
+            for k, v in zip(ks, vs):
+                call[k] = v
+            return jnp.vdot(cot, jnp.asarray(problem.oracle(jnp, *call)))
+
+        g = jax.grad(scalar, argnums=tuple(range(len(ks))))(*[args[k] for k in ks])
+        return tuple(jax.tree_util.tree_map(lambda a: np.asarray(a, np.float64), x) for x in g)
+
+
+def cotangent_for(shape: tuple[int, ...]) -> np.ndarray:
+    """A fixed, non-degenerate output weighting (mixed signs and sizes, never zero)."""
+    n = int(np.prod(shape)) if shape else 1
+    i = np.arange(n)
+    return ((1.0 + (i % 3)) / 3.0 * np.where(i % 2, -1.0, 1.0)).reshape(shape).astype(np.float32)
+

@@ -1,0 +1,251 @@
+"""The pytest plugin: --impl, devices, Hypothesis profiles, the run header, the JSON report.
+
+Loaded by the root conftest.py. Under pytest-xdist the controller imports the implementation
+first (so a module that cannot be imported stops the run with one message before any worker
+starts), then every worker imports it again; results flow back to the controller as
+`user_properties` on each test report, which is where the JSON report is written.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from scanprops import devices, loading, profiles, report
+from scanprops.failure import PropertyFailure
+
+KEY = "scanprops"
+NODEID = re.compile(r"^props/test_(?P<family>\w+)\.py::\w+\[(?P<problem>\w+)\]$")
+
+
+@dataclass
+class State:
+    spec: str  # as given (or the default)
+    resolved: str  # absolute path or dotted name
+    module: object = None
+    profile: str = "default"
+    results: dict = field(default_factory=dict)  # problem -> family -> entry
+    missing: set = field(default_factory=set)
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("scanprops", "scanprops: verify JAX scan implementations")
+    group.addoption("--impl", default=None, metavar="PATH_OR_MODULE",
+                    help="implementation to verify: a .py path or a dotted module name "
+                    "(default: $SCAN_IMPL, else the reference implementations)")
+    group.addoption("--scan-report", default=None, metavar="FILE", help="write the JSON report to FILE")
+    group.addoption("--cpu-devices", type=int, default=4, metavar="N",
+                    help="CPU devices to force for the `devices` property on CPU-only hosts (default 4)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    """Undo pytest's reading of `--impl /elsewhere/solutions.py`.
+
+    pytest chooses its rootdir and config file before any plugin's options are known, so the
+    value of `--impl` is taken for a test path there: an implementation outside the project
+    makes pytest root the run there and miss pyproject.toml (its timeout, its test paths).
+    When that happened, start again with this project's config file named explicitly.
+    """
+    here = Path(str(early_config.invocation_params.dir))
+    project = here / "pyproject.toml"
+    given = list(early_config.invocation_params.args)
+    if (
+        early_config.inipath is None
+        and "--impl" in given
+        and project.is_file()
+        and (here / "props" / "families.py").is_file()
+        and not os.environ.get("SCANPROPS_REEXEC")
+    ):
+        os.environ["SCANPROPS_REEXEC"] = "1"
+        capture = early_config.pluginmanager.getplugin("capturemanager")
+        if capture is not None:  # give the new process the real stdout/stderr back
+            capture.stop_global_capturing()
+        sys.stdout.flush()
+        os.execv(sys.executable, [sys.executable, "-m", "pytest", "-c", str(project), *given])
+
+
+def _state(config) -> State:
+    return config.stash[_STATE]
+
+
+_STATE = pytest.StashKey[State]()
+
+
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _active(config) -> bool:
+    """Only in scanprops' own project (or when asked with --impl): the plugin is installed
+    into the environment, and must not touch other projects' test runs."""
+    root = Path(str(config.rootpath))
+    return bool(config.getoption("impl")) or (root / "props" / "families.py").is_file()
+
+
+def pytest_configure(config):
+    if not _active(config):
+        return
+    config.addinivalue_line("markers", "family(name): the SPEC property family a test checks")
+    profile = profiles.load(config.getoption("hypothesis_profile", None))
+    devices.force_cpu_devices(config.getoption("cpu_devices"))
+    if _is_worker(config):
+        spec = config.workerinput["scanprops_spec"]
+        resolved = config.workerinput["scanprops_resolved"]
+    else:
+        spec = config.getoption("impl") or os.environ.get("SCAN_IMPL") or loading.DEFAULT_IMPL
+        resolved = loading.resolve(spec, Path(config.invocation_params.dir))
+    state = State(spec=spec, resolved=resolved, profile=profile)
+    config.stash[_STATE] = state
+    from scanprops.catalog import CATALOG
+
+    try:
+        state.module = loading.load(resolved)
+        if not any(callable(getattr(state.module, p.name, None)) for p in CATALOG):
+            raise loading.ImplLoadError(
+                f"--impl {spec} defines none of the catalog's functions "
+                f"({', '.join(p.name for p in CATALOG)}); check the names."
+            )
+    except loading.ImplLoadError as exc:
+        if not _is_worker(config) and config.getoption("scan_report"):
+            names = [p.name for p in CATALOG]
+            report.write(config.getoption("scan_report"),
+                         report.build(spec, names, {}, set(), _environment(), error=str(exc)))
+        raise pytest.UsageError(str(exc)) from None
+    state.missing = {p.name for p in CATALOG if not callable(getattr(state.module, p.name, None))}
+    if not _is_worker(config):
+        config.pluginmanager.register(ResultCollector(config), "scanprops-results")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist: hand each worker the implementation exactly as the controller resolved it."""
+    if _STATE not in node.config.stash:
+        return
+    state = _state(node.config)
+    node.workerinput["scanprops_spec"] = state.spec
+    node.workerinput["scanprops_resolved"] = state.resolved
+
+
+def pytest_ignore_collect(collection_path, config):
+    """With --impl, verify the learner's module only: the harness's own tests stay out."""
+    state = config.stash.get(_STATE, None)
+    if state is None or state.resolved == loading.DEFAULT_IMPL:
+        return None
+    if collection_path.name == "tests" and collection_path.parent == Path(str(config.rootpath)):
+        return True
+    return None
+
+
+def _environment() -> dict:
+    try:
+        env = {**report.versions(), **devices.describe()}
+    except Exception as exc:  # a broken JAX install: say so in the report instead of crashing
+        env = {**report.versions(), "backend": f"unavailable: {exc}", "devices": 0}
+    env.pop("device_kinds", None)
+    return env
+
+
+def pytest_report_header(config):
+    if _STATE not in config.stash:
+        return []
+    state = _state(config)
+    env = {**report.versions(), **devices.describe()}
+    what = "the reference implementations" if state.resolved == loading.DEFAULT_IMPL else state.spec
+    missing = f"; missing: {', '.join(sorted(state.missing))}" if state.missing else ""
+    return [
+        f"scanprops: verifying {what}{missing}",
+        f"scanprops: jax {env['jax']}, jaxlib {env['jaxlib']}, flax {env['flax']}, backend {env['backend']} "
+        f"with {env['devices']} device(s) {env['device_kinds']}; hypothesis profile '{state.profile}'",
+    ]
+
+
+@pytest.fixture(scope="session")
+def seam(request):
+    from scanprops.seam import Seam
+
+    state = _state(request.config)
+    return Seam(state.module, state.spec)
+
+
+@pytest.fixture
+def under_test(problem, seam):
+    """The seam, once the function exists and its signature fits; else missing or failed."""
+    from scanprops.failure import plain
+
+    if not seam.provides(problem.name):
+        pytest.skip(f"missing: {seam.label} does not define {problem.name}")
+    why = loading.signature_problem(seam.function(problem.name), problem.argnames, problem.signature)
+    if why:
+        raise plain(problem.name, "signature", None, "the function cannot be called as the catalog does",
+                    f"  {why}")
+    return seam
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Show a PropertyFailure as its message (no traceback) and tag the report for the JSON."""
+    outcome = yield
+    rep = outcome.get_result()
+    if call.excinfo is not None and isinstance(call.excinfo.value, PropertyFailure):
+        failure = call.excinfo.value
+        rep.longrepr = failure.text
+        rep.user_properties.append((KEY, json.dumps(
+            {"kind": "property", "message": failure.text, "counterexample": failure.counterexample})))
+
+
+def _entry(rep) -> dict | None:
+    tagged = dict(rep.user_properties).get(KEY)
+    if rep.passed:
+        return {"verdict": "pass", "message": "", "counterexample": ""}
+    if rep.skipped:
+        text = rep.longrepr[-1] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+        return {"verdict": "skipped", "message": str(text).replace("Skipped: ", ""), "counterexample": ""}
+    text = str(rep.longrepr)
+    if tagged:
+        data = json.loads(tagged)
+        return {"verdict": "fail", "message": data["message"], "counterexample": data["counterexample"]}
+    if "Timeout" in text:
+        return {"verdict": "fail", "message": "the call did not finish within the time limit (it may hang)",
+                "counterexample": ""}
+    return {"verdict": "error", "message": text[-4000:], "counterexample": ""}
+
+
+class ResultCollector:
+    """Controller side: gathers every property verdict, whichever process ran it."""
+
+    def __init__(self, config):
+        self.config = config
+
+    def pytest_runtest_logreport(self, report):
+        match = NODEID.match(report.nodeid)
+        if not match:
+            return
+        if report.when == "call" or (report.when == "setup" and not report.passed) or (
+            report.when == "teardown" and report.failed
+        ):
+            _state(self.config).results.setdefault(match["problem"], {})[match["family"]] = _entry(report)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _is_worker(config) or _STATE not in config.stash:
+        return
+    state = _state(config)
+    from scanprops.catalog import CATALOG
+
+    full = report.build(state.spec, [p.name for p in CATALOG], state.results, state.missing, _environment())
+    if config.getoption("scan_report"):
+        report.write(config.getoption("scan_report"), full)
+    tr = terminalreporter
+    tr.section(f"scanprops: {state.spec}")
+    for name, entry in full["problems"].items():
+        props = entry["properties"]
+        failed = [f for f, e in props.items() if e["verdict"] in ("fail", "error")]
+        detail = f"  ({', '.join(failed)})" if failed else f"  ({len(props)} properties)" if props else ""
+        tr.write_line(f"  {entry['verdict']:<8} {name}{detail}")
+    tr.write_line(f"  verdict: {full['verdict']}")

@@ -1,0 +1,83 @@
+"""What a catalog row is: the data a property needs to check one function."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from scanprops.cases import Case
+from scanprops.tolerance import Budget
+
+
+@dataclass(frozen=True)
+class Out:
+    """The exact shape and dtype a function must return (one per returned array)."""
+
+    shape: tuple[int, ...]
+    dtype: str = "float32"
+
+
+@dataclass(frozen=True)
+class Pitfall:
+    """A known mistake, recognised by what it computes: `oracle` is the mistaken version."""
+
+    name: str
+    advice: str
+    oracle: Callable[..., Any]  # same signature as the row's oracle: (xp, *args)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One catalog row. Properties read these fields; nothing here calls code under test."""
+
+    name: str
+    seed: str  # the seed file the row comes from
+    signature: str
+    oracle: Callable[..., Any]  # (xp, *args) -> result; a Python loop, run in float64
+    cases: Callable[..., Any]  # cases(length=None, like=None) -> strategy of Case
+    out: Callable[[Case], Any]  # Out, or a tuple of Out
+    budget: Callable[[Case], Budget]
+    edge_cases: tuple[Case, ...] = ()
+    static: tuple[str, ...] = ()  # ints and callables: jit-static, never vmapped or differentiated
+    differentiable: tuple[str, ...] = ()
+    loop_length: str | None = None  # what `cases(length=...)` sets; enables `structure`
+    losses: slice | None = None  # part of the output that holds per-step losses (`pre_update`)
+    pitfalls: tuple[Pitfall, ...] = ()
+    may_not_terminate: bool = False  # while_loop rows: adds `termination`
+    families_skipped: tuple[str, ...] = ()  # families that do not apply, with the reason in `notes`
+    notes: str = ""
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        fams = ["oracle", "shape"]
+        if self.losses is not None:
+            fams.append("pre_update")
+        fams += ["jit"]
+        if self.differentiable:
+            fams.append("grad")
+        fams += ["vmap", "devices"]
+        if self.loop_length:
+            fams.append("structure")
+        if self.may_not_terminate:
+            fams.append("termination")
+        return tuple(f for f in fams if f not in self.families_skipped)
+
+    @property
+    def mapped(self) -> tuple[str, ...]:
+        """Arguments vmap maps over: every one that is not static."""
+        return tuple(n for n in self.argnames if n not in self.static)
+
+    @property
+    def argnames(self) -> tuple[str, ...]:
+        inside = self.signature[self.signature.index("(") + 1 : self.signature.rindex(")")]
+        return tuple(a.split("=")[0].strip() for a in inside.split(",") if a.strip())
+
+
+def as64(value: Any) -> Any:
+    """Arrays to float64 NumPy for the oracle; ints and callables unchanged."""
+    if isinstance(value, dict):
+        return {k: as64(v) for k, v in value.items()}
+    if isinstance(value, (np.ndarray, np.generic)) and np.issubdtype(np.asarray(value).dtype, np.floating):
+        return np.asarray(value, dtype=np.float64)
+    return value

@@ -1,0 +1,55 @@
+"""The JSON report of SPEC.md (`--scan-report FILE`): one entry per catalog function."""
+from __future__ import annotations
+
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+
+
+def versions() -> dict:
+    def version(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    return {"python": platform.python_version(), "jax": version("jax"), "jaxlib": version("jaxlib"),
+            "flax": version("flax")}
+
+
+def problem_verdict(properties: dict, missing: bool) -> str:
+    if missing:
+        return "missing"
+    verdicts = {p["verdict"] for p in properties.values()}
+    if "error" in verdicts:
+        return "error"
+    if "fail" in verdicts:
+        return "fail"
+    if "pass" in verdicts:
+        return "pass"
+    return "skipped"
+
+
+def build(impl: str, catalog_names: list[str], results: dict, missing: set[str], environment: dict,
+          error: str | None = None) -> dict:
+    """results: {problem: {family: {"verdict", "message", "counterexample"}}}."""
+    problems = {}
+    for name in catalog_names:
+        props = results.get(name, {})
+        problems[name] = {"verdict": problem_verdict(props, name in missing), "properties": props}
+    if error is not None:
+        verdict = "error"
+    else:
+        found = {p["verdict"] for p in problems.values()}
+        verdict = "error" if "error" in found else "fail" if "fail" in found else "pass"
+    report = {"schema": 1, "impl": impl, "verdict": verdict}
+    if error is not None:
+        report["error"] = error
+    report["environment"] = environment
+    report["problems"] = problems
+    return report
+
+
+def write(path: str | Path, report: dict) -> None:
+    Path(path).write_text(json.dumps(report, indent=2, sort_keys=False) + "\n")
