@@ -24,8 +24,9 @@ VMAP_BATCH = 3
 
 
 # --- plumbing ---------------------------------------------------------------------------------
-def hypothesis_check(strategy, check: Callable, examples=()) -> None:
-    """Run `check` on every explicit example, then on what Hypothesis draws (current profile)."""
+def hypothesis_check(strategy, check: Callable, examples=(), max_examples: int | None = None) -> None:
+    """Run `check` on every explicit example, then on what Hypothesis draws (current profile,
+    or at most `max_examples` drawn inputs when given)."""
 
     @given(strategy)
     def prop(drawn):
@@ -33,7 +34,10 @@ def hypothesis_check(strategy, check: Callable, examples=()) -> None:
 
     for ex in examples:
         prop = example(ex)(prop)
-    settings()(prop)()
+    current = settings()
+    if max_examples is not None:
+        current = settings(current, max_examples=min(max_examples, current.max_examples))
+    current(prop)()
 
 
 def call(seam: Seam, problem: Problem, family: str, case: Case, how=Plain()):
@@ -87,7 +91,7 @@ def pitfall_hint(problem: Problem, case: Case, actual, expected, atol) -> str:
 
 
 # --- 1. oracle equality -----------------------------------------------------------------------
-def oracle(problem: Problem, seam: Seam) -> None:
+def oracle(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
     def check(case: Case) -> None:
         actual = call(seam, problem, "oracle", case).value
         expected = expect.value(problem, case)
@@ -98,11 +102,11 @@ def oracle(problem: Problem, seam: Seam) -> None:
             raise mismatch(problem.name, "oracle", case, "the result differs from the Python-loop oracle",
                            expected, actual, budget, hint=pitfall_hint(problem, case, actual, expected, atol))
 
-    hypothesis_check(problem.cases(), check, problem.edge_cases)
+    hypothesis_check(problem.cases(), check, problem.edge_cases, max_examples=max_examples)
 
 
 # --- 2. shape and dtype -----------------------------------------------------------------------
-def shape(problem: Problem, seam: Seam) -> None:
+def shape(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
     def check(case: Case) -> None:
         actual = leaves(call(seam, problem, "shape", case).value)
         want = problem.out(case)
@@ -121,11 +125,11 @@ def shape(problem: Problem, seam: Seam) -> None:
                         f"  got:       {', '.join(f'{g.dtype}{list(g.shape)}' for g in got)}",
                         f"  hint:      {hint}" if hint else "")
 
-    hypothesis_check(problem.cases(), check, problem.edge_cases)
+    hypothesis_check(problem.cases(), check, problem.edge_cases, max_examples=max_examples)
 
 
 # --- 3. pre-update losses ---------------------------------------------------------------------
-def pre_update(problem: Problem, seam: Seam) -> None:
+def pre_update(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
     part = problem.losses
 
     def check(case: Case) -> None:
@@ -141,11 +145,11 @@ def pre_update(problem: Problem, seam: Seam) -> None:
                            expected[part], actual[part], sub, expected_label="pre-update losses, float64 oracle",
                            hint=pitfall_hint(problem, case, actual, expected, np.broadcast_to(budget.atol(), expected.shape)))
 
-    hypothesis_check(problem.cases(), check, problem.edge_cases)
+    hypothesis_check(problem.cases(), check, problem.edge_cases, max_examples=max_examples)
 
 
 # --- 4a. jit invariance -----------------------------------------------------------------------
-def jit(problem: Problem, seam: Seam) -> None:
+def jit(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
     def check(case: Case) -> None:
         eager = call(seam, problem, "jit", case).value
         jitted = call(seam, problem, "jit", case, Jit()).value
@@ -158,11 +162,11 @@ def jit(problem: Problem, seam: Seam) -> None:
                            hint="Results that change under jit usually come from Python side effects or "
                            "state captured at trace time (a global counter, a cached value).")
 
-    hypothesis_check(problem.cases(), check, problem.edge_cases)
+    hypothesis_check(problem.cases(), check, problem.edge_cases, max_examples=max_examples)
 
 
 # --- 4b. grad matches the oracle's grad -------------------------------------------------------
-def grad(problem: Problem, seam: Seam) -> None:
+def grad(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
     def check(case: Case) -> None:
         out = problem.out(case)
         cot = expect.cotangent_for(out.shape)
@@ -186,7 +190,7 @@ def grad(problem: Problem, seam: Seam) -> None:
                                actual_label=f"jax.grad, cotangent c = {cot.ravel()[:4].tolist()}...",
                                hint=hint)
 
-    hypothesis_check(problem.cases(), check, problem.edge_cases)
+    hypothesis_check(problem.cases(), check, problem.edge_cases, max_examples=max_examples)
 
 
 # --- 4c. vmap invariance ----------------------------------------------------------------------
@@ -196,7 +200,7 @@ def _batches(draw, problem: Problem):
     return (first,) + tuple(draw(problem.cases(like=first)) for _ in range(VMAP_BATCH - 1))
 
 
-def vmap(problem: Problem, seam: Seam) -> None:
+def vmap(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
     def check(batch: tuple[Case, ...]) -> None:
         singles = [call(seam, problem, "vmap", c).value for c in batch]
         mapped = call(seam, problem, "vmap", batch[0], Vmap(batch, problem.mapped)).value
@@ -212,11 +216,11 @@ def vmap(problem: Problem, seam: Seam) -> None:
                                hint="Results that change under vmap usually come from reducing over the "
                                "wrong axis (axis=0 or a full sum where the batch is not the leading one).")
 
-    hypothesis_check(_batches(problem), check)
+    hypothesis_check(_batches(problem), check, max_examples=max_examples)
 
 
 # --- 5. every visible device ------------------------------------------------------------------
-def devices(problem: Problem, seam: Seam) -> None:
+def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
     import jax
 
     visible = jax.devices()
@@ -245,7 +249,7 @@ def devices(problem: Problem, seam: Seam) -> None:
                                TRANSFORM_FACTOR, expected_label=str(visible[0]), actual_label=str(device),
                                hint="identical CPU devices must agree bit for bit" if bitwise else "")
 
-    hypothesis_check(problem.cases(), check, problem.edge_cases)
+    hypothesis_check(problem.cases(), check, problem.edge_cases, max_examples=max_examples)
 
 
 # --- 6. structure: a compiled loop that does not grow ----------------------------------------
@@ -256,7 +260,7 @@ def _two_lengths(draw, problem: Problem):
     return first, draw(problem.cases(like=first, length=long))
 
 
-def structure(problem: Problem, seam: Seam) -> None:
+def structure(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
     name = problem.loop_length
     short_n, long_n = STRUCTURE_LENGTHS
 
@@ -277,7 +281,7 @@ def structure(problem: Problem, seam: Seam) -> None:
                         "  hint:      part of the loop is a Python `for` that unrolls at trace time; move it "
                         "into the scan body.")
 
-    hypothesis_check(_two_lengths(problem), check)
+    hypothesis_check(_two_lengths(problem), check, max_examples=max_examples)
 
 
 FAMILIES: dict[str, Callable[[Problem, Seam], None]] = {

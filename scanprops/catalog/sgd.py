@@ -1,9 +1,4 @@
-"""The catalog: one `Problem` per function a learner may provide. Data, not code.
-
-To add a row: write its oracle in `impls/oracles.py`, its reference in `impls/reference.py`,
-its strategy in `strategies/`, then one `Problem(...)` entry below. Every property family
-that applies picks it up (see `Problem.families`).
-"""
+"""Catalog rows of seeds 000 and 001: SGD on sum((w*x - y)**2) with lax.scan."""
 from __future__ import annotations
 
 import numpy as np
@@ -68,7 +63,7 @@ def _sgd_pitfalls(oracle) -> tuple[Pitfall, ...]:
     )
 
 
-CATALOG: tuple[Problem, ...] = (
+ROWS: tuple[Problem, ...] = (
     Problem(
         name="scan_training_step",
         seed="001",
@@ -102,10 +97,3 @@ CATALOG: tuple[Problem, ...] = (
         ) + _sgd_pitfalls(oracles.scan_collect_losses),
     ),
 )
-
-BY_NAME = {p.name: p for p in CATALOG}
-
-
-def rows_with(family: str) -> list[Problem]:
-    """The rows a property family applies to, in catalog order."""
-    return [p for p in CATALOG if family in p.families]
