@@ -8,10 +8,10 @@ family that applies picks it up (see `Problem.families`); known-wrong implementa
 """
 from __future__ import annotations
 
-from scanprops.catalog import sgd
+from scanprops.catalog import flax_seeds, lesson_control, lesson_scan, sgd
 from scanprops.problem import Problem
 
-CATALOG: tuple[Problem, ...] = (*sgd.ROWS,)
+CATALOG: tuple[Problem, ...] = (*sgd.ROWS, *flax_seeds.ROWS, *lesson_scan.ROWS, *lesson_control.ROWS)
 
 BY_NAME = {p.name: p for p in CATALOG}
 

@@ -1,0 +1,2 @@
+"""Reference implementations: placeholder."""
+__all__: list[str] = []
