@@ -226,9 +226,9 @@ class ResultCollector:
         match = NODEID.match(report.nodeid)
         if not match:
             return
-        if report.when == "call" or (report.when == "setup" and not report.passed) or (
-            report.when == "teardown" and report.failed
-        ):
+        # "call", a failed or skipped set-up or teardown, and xdist's report for a crashed
+        # worker (when == "???"): everything but a passing set-up or teardown.
+        if report.when == "call" or not report.passed:
             _state(self.config).results.setdefault(match["problem"], {})[match["family"]] = _entry(report)
 
 
@@ -239,6 +239,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     from scanprops.catalog import CATALOG
 
     full = report.build(state.spec, [p.name for p in CATALOG], state.results, state.missing, _environment())
+    if exitstatus not in (0, 5) and full["verdict"] == "pass":  # fail closed: never a pass by accident
+        full["verdict"] = "error"
+        full["error"] = f"pytest ended with exit status {int(exitstatus)} although no property failed"
     if config.getoption("scan_report"):
         report.write(config.getoption("scan_report"), full)
     if not state.results and not state.missing:
