@@ -32,7 +32,7 @@ def hypothesis_check(strategy, check: Callable, examples=(), max_examples: int |
     def prop(drawn):
         check(drawn)
 
-    for ex in examples:
+    for ex in reversed(examples):  # decorators apply bottom-up: keep the listed order
         prop = example(ex)(prop)
     current = settings()
     if max_examples is not None:

@@ -137,7 +137,8 @@ def pytest_ignore_collect(collection_path, config):
     state = config.stash.get(_STATE, None)
     if state is None or state.resolved == loading.DEFAULT_IMPL:
         return None
-    if collection_path.name == "tests" and collection_path.parent == Path(str(config.rootpath)):
+    own_tests = Path(str(config.rootpath)) / "tests"
+    if collection_path == own_tests or collection_path.parent == own_tests:  # an initial path, or its files
         return True
     return None
 
