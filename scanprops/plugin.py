@@ -251,6 +251,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr.section(f"scanprops: {state.spec}")
     for name, entry in full["problems"].items():
         props = entry["properties"]
+        if entry["verdict"] == "skipped":
+            continue  # deselected (-k): nothing to say
         failed = [f for f, e in props.items() if e["verdict"] in ("fail", "error")]
         detail = f"  ({', '.join(failed)})" if failed else f"  ({len(props)} properties)" if props else ""
         tr.write_line(f"  {entry['verdict']:<8} {name}{detail}")
