@@ -1,7 +1,7 @@
 """Run the suite across the JAX/Flax pairs SPEC.md supports (regression testing across versions).
 
     pip install nox && nox                      # every pair
-    nox -s "tests(jax='0.4.30')" -- -k oracle    # one pair, extra pytest arguments after --
+    nox -s "tests(0.4.30)" -- -k oracle          # one pair, extra pytest arguments after --
 
 Each session writes report-jax<version>.json; diff two of them to see what an upgrade changed.
 Flax rows' parameters differ between 0.4.x and 0.5+ (jax_threefry_partitionable became the

@@ -44,7 +44,11 @@ class Problem:
     loop_length: str | None = None  # what `cases(length=...)` sets; enables `structure`
     losses: slice | None = None  # part of the output that holds per-step losses (`pre_update`)
     pitfalls: tuple[Pitfall, ...] = ()
-    may_not_terminate: bool = False  # while_loop rows: adds `termination`
+    may_not_terminate: bool = False  # while_loop rows: adds `termination`; calls run in a child process
+    stress: Callable[..., Any] | None = None  # termination: strategy of inputs that may never converge (default: cases)
+    stress_examples: tuple[Case, ...] = ()  # termination: such inputs that always run (after edge_cases)
+    count_cap: int | None = None  # termination: bound on integer outputs (iteration counts)
+    oracle_leaves: tuple[int, ...] | None = None  # outputs the oracle defines (None: all); others in `notes`
     families_skipped: tuple[str, ...] = ()  # families that do not apply, with the reason in `notes`
     notes: str = ""
 

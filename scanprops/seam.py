@@ -275,10 +275,16 @@ class Seam:
         return getattr(self.module, function)
 
     def run(self, problem, case: Case, how: How = Plain()) -> Any:
-        fn = self.function(problem.name)
+        def call():
+            if problem.may_not_terminate:  # it may hang: a child process runs it, with a deadline
+                from scanprops import isolation
+
+                return isolation.execute(self.module, problem.name, problem.static, case, how)
+            return execute(self.function(problem.name), problem.name, problem.static, case, how)
+
         if isinstance(how, Plain):
             key = pickle.dumps((problem.name, case))
             if key not in self._memo:
-                self._memo[key] = execute(fn, problem.name, problem.static, case, how)
+                self._memo[key] = call()
             return self._memo[key]
-        return execute(fn, problem.name, problem.static, case, how)
+        return call()

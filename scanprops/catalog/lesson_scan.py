@@ -1,4 +1,156 @@
-"""Catalog rows: placeholder, filled in by its issue."""
-from scanprops.problem import Problem
+"""Catalog rows of seed 004's scan section: running_sum, custom_cumsum, ema, rnn_forward,
+apply_shared_layers."""
+from __future__ import annotations
 
-ROWS: tuple[Problem, ...] = ()
+import numpy as np
+
+from impls import oracles_lesson_scan as oracles
+from scanprops.cases import Case
+from scanprops.problem import Out, Pitfall, Problem, as64
+from scanprops.tolerance import Budget
+from strategies import lesson_scan as inputs
+
+
+# --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------
+def _sum_budget(case: Case) -> Budget:
+    """One addition per step; out[i]'s operands are partial sums, at most sum(|xs[:i+1]|)."""
+    xs = np.abs(as64(case["xs"]))
+    # a scalar for N = 0: there is no element to bound, and an empty scale has no maximum
+    return Budget(steps=len(xs), width=1, scale=np.cumsum(xs) if len(xs) else 0.0)
+
+
+def _ema_budget(case: Case) -> Budget:
+    """Two products and a sum per step; out[i] is a convex combination of xs[:i+1], so every
+    operand is at most max(|xs[:i+1]|), and (1 - alpha) <= 1 damps earlier errors."""
+    xs = np.abs(as64(case["xs"]))
+    return Budget(steps=len(xs), width=2, scale=np.maximum.accumulate(xs))
+
+
+def _rnn_budget(case: Case) -> Budget:
+    """Each step sums H + D products and the bias; `scale` is the largest sum of their
+    magnitudes over the steps (float64 trajectory). tanh and the weight bounds of the
+    strategy keep the recurrence from amplifying errors."""
+    params, h0, xs = as64(case["params"]), as64(case["h0"]), as64(case["xs"])
+    _, hs = oracles.rnn_preactivations(np, params, h0, xs)
+    W_h, W_x, b = (np.abs(params[k]) for k in ("W_h", "W_x", "b"))
+    scale = max((float(np.max(W_h @ np.abs(h) + W_x @ np.abs(x) + b)) for h, x in zip([h0] + hs, xs)), default=0.0)
+    t, d = xs.shape
+    return Budget(steps=t + 1, width=h0.shape[0] + d + 1, scale=scale)
+
+
+# --- known pitfalls, each recognised by a mistaken oracle -------------------------------------
+_SUM_PITFALLS = (
+    Pitfall("exclusive cumsum",
+            "out[i] is the sum of xs[:i], without xs[i]: the step emitted the carry from before the "
+            "addition. Emit the new carry: `return new_carry, new_carry`.",
+            lambda xp, xs: oracles.cumulative_sum(xp, xs, exclusive=True)),
+    Pitfall("reversed scan",
+            "out[i] is the sum of xs[i:], not of xs[:i+1]: the scan ran last to first "
+            "(reverse=True, or flipped xs).",
+            lambda xp, xs: oracles.cumulative_sum(xp, xs, reverse=True)),
+)
+
+_EMA_PITFALLS = (
+    Pitfall("swapped EMA coefficients",
+            "alpha weights the new value and (1 - alpha) the previous average: "
+            "`alpha * x + (1 - alpha) * prev`; the two were swapped.",
+            lambda xp, xs, alpha: oracles.ema(xp, xs, alpha, swapped=True)),
+    Pitfall("EMA started from 0",
+            "out[0] must be xs[0]. Start the carry at xs[0] and scan over xs[1:]; a carry of 0.0 "
+            "gives out[0] = alpha * xs[0].",
+            lambda xp, xs, alpha: oracles.ema(xp, xs, alpha, start_from_zero=True)),
+)
+
+_RNN_PITFALLS = (
+    Pitfall("hidden state never carried",
+            "every step started from h0 instead of the previous step's h: return the new hidden "
+            "state as the carry (`return h_new, h_new`).",
+            lambda xp, params, h0, xs: oracles.rnn_forward(xp, params, h0, xs, carry_updated=False)),
+    Pitfall("transposed recurrent weight",
+            "the recurrence used h @ W_h, which is W_h.T @ h: the row computes W_h @ h.",
+            lambda xp, params, h0, xs: oracles.rnn_forward(xp, params, h0, xs, transposed_recurrence=True)),
+)
+
+_SHARED_LAYERS_PITFALLS = (
+    Pitfall("one layer short",
+            "the result is num_layers - 1 layers deep: run the scan with length=num_layers "
+            "(a first layer outside the loop plus num_layers - 1 inside it is one too few... or "
+            "one too many when num_layers is 0).",
+            lambda xp, params, x, n: oracles.apply_shared_layers(xp, params, x, max(n - 1, 0))),
+    Pitfall("one layer too many",
+            "the result is num_layers + 1 layers deep: the scan's length already counts every layer.",
+            lambda xp, params, x, n: oracles.apply_shared_layers(xp, params, x, n + 1)),
+    Pitfall("transposed weight",
+            "the layer used w @ x (= x @ w.T): the row computes x @ w.",
+            lambda xp, params, x, n: oracles.apply_shared_layers(xp, params, x, n, transposed=True)),
+)
+
+
+ROWS: tuple[Problem, ...] = (
+    Problem(
+        name="running_sum",
+        seed="004",
+        signature="running_sum(xs)",
+        oracle=oracles.cumulative_sum,
+        cases=inputs.sum_cases,
+        edge_cases=inputs.sum_edge_cases(),
+        out=lambda case: Out(case["xs"].shape),
+        budget=_sum_budget,
+        differentiable=("xs",),
+        loop_length="N",
+        pitfalls=_SUM_PITFALLS,
+    ),
+    Problem(
+        name="custom_cumsum",
+        seed="004",
+        signature="custom_cumsum(xs)",
+        oracle=oracles.cumulative_sum,
+        cases=inputs.sum_cases,
+        edge_cases=inputs.sum_edge_cases(),
+        out=lambda case: Out(case["xs"].shape),
+        budget=_sum_budget,
+        differentiable=("xs",),
+        loop_length="N",
+        pitfalls=_SUM_PITFALLS,
+    ),
+    Problem(
+        name="ema",
+        seed="004",
+        signature="ema(xs, alpha=0.1)",
+        oracle=oracles.ema,
+        cases=inputs.ema_cases,
+        edge_cases=inputs.ema_edge_cases(),
+        out=lambda case: Out(case["xs"].shape),
+        budget=_ema_budget,
+        differentiable=("xs", "alpha"),
+        loop_length="N",
+        pitfalls=_EMA_PITFALLS,
+    ),
+    Problem(
+        name="rnn_forward",
+        seed="004",
+        signature="rnn_forward(params, h0, xs)",
+        oracle=oracles.rnn_forward,
+        cases=inputs.rnn_cases,
+        edge_cases=inputs.rnn_edge_cases(),
+        out=lambda case: Out((case["xs"].shape[0], case["h0"].shape[0])),
+        budget=_rnn_budget,
+        differentiable=("h0", "xs"),  # not params: the grad family compares arrays, not dicts
+        loop_length="T",
+        pitfalls=_RNN_PITFALLS,
+    ),
+    Problem(
+        name="apply_shared_layers",
+        seed="004",
+        signature="apply_shared_layers(params, x, num_layers)",
+        oracle=oracles.apply_shared_layers,
+        cases=inputs.shared_layers_cases,
+        edge_cases=inputs.shared_layers_edge_cases(),
+        out=lambda case: Out(case["x"].shape),
+        budget=inputs.shared_layers_budget,
+        static=("num_layers",),
+        differentiable=("x",),  # not params: the grad family compares arrays, not dicts
+        loop_length="num_layers",
+        pitfalls=_SHARED_LAYERS_PITFALLS,
+    ),
+)
