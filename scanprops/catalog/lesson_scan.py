@@ -73,9 +73,8 @@ _RNN_PITFALLS = (
 
 _SHARED_LAYERS_PITFALLS = (
     Pitfall("one layer short",
-            "the result is num_layers - 1 layers deep: run the scan with length=num_layers "
-            "(a first layer outside the loop plus num_layers - 1 inside it is one too few... or "
-            "one too many when num_layers is 0).",
+            "the result is num_layers - 1 layers deep: the input is not a layer; run the scan "
+            "with length=num_layers.",
             lambda xp, params, x, n: oracles.apply_shared_layers(xp, params, x, max(n - 1, 0))),
     Pitfall("one layer too many",
             "the result is num_layers + 1 layers deep: the scan's length already counts every layer.",

@@ -1,0 +1,186 @@
+"""Inputs for the scan rows of seed 004: running sums, EMA, the RNN, shared layers.
+
+Every loop here is non-expanding, so float32 rounding is not amplified (see
+scanprops/tolerance.py): an EMA is a convex combination; the RNN's recurrent weight and the
+shared layer's weight have entries at most 2**-ceil(log2(size)), so each row and column sums
+to at most 1 in magnitude and the step is a contraction up to tanh/relu (Lipschitz 1).
+Bounds are powers of two so Hypothesis can use them as float32 bounds exactly.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from impls import oracles_lesson_scan as oracles
+from scanprops.cases import Case
+from scanprops.tolerance import Budget
+from strategies.pools import FEATURES, HIDDEN, STEPS, float32_arrays, scalar32
+
+EMA_LENGTHS = tuple(n for n in STEPS if n >= 1)  # ema needs xs[0]: N >= 1 (SPEC)
+# alpha = 0.5 makes swapped coefficients invisible (alpha == 1 - alpha); 0.1 and 0.9 do not.
+ALPHAS = (0.1, 0.5, 0.9)
+BIAS_OFFSET = 0.125  # |b| >= this for the shared layers (see shared_layers_cases)
+
+
+SMALLEST = 2.0 ** -24  # magnitudes below this are drawn as 0 (see `arrays`)
+
+
+def arrays(shape: tuple[int, ...], bound: float = 2.0):
+    """float32 arrays in [-bound, bound] whose nonzero elements are at least SMALLEST in
+    magnitude. Products of smaller values (Hypothesis likes 1.18e-38, the smallest normal
+    float32) fall below float32's normal range, where XLA on CPU flushes to zero: an absolute
+    error that no relative budget covers. Shrinks towards all-zero."""
+    return float32_arrays(shape, bound).map(lambda a: np.where(np.abs(a) < SMALLEST, np.float32(0), a))
+
+
+def contraction_bound(size: int) -> float:
+    """The largest power of two <= 1/size: a (size, size) matrix with entries within it has
+    row and column sums of magnitude <= 1."""
+    return 2.0 ** -math.ceil(math.log2(size))
+
+
+# --- running_sum, custom_cumsum -----------------------------------------------------------
+@st.composite
+def sum_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
+    """xs of length N (from the pool, 0 included) in [-2, 2]; shrinks towards zeros."""
+    n = like["xs"].shape[0] if like is not None else draw(st.sampled_from(STEPS))
+    if length is not None:
+        n = length
+    return Case.of(xs=draw(arrays((n,))))
+
+
+def sum_edge_cases() -> tuple[Case, ...]:
+    """N = 0, N = 1, all-zero data, and the seed's own example."""
+    return (
+        Case.of(xs=np.zeros((0,), np.float32)),
+        Case.of(xs=np.array([-1.5], np.float32)),
+        Case.of(xs=np.zeros((4,), np.float32)),
+        Case.of(xs=np.array([1.0, 2.0, 3.0, 4.0, 5.0], np.float32)),  # [1, 3, 6, 10, 15]
+    )
+
+
+# --- ema ----------------------------------------------------------------------------------
+@st.composite
+def ema_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
+    """xs of length N >= 1 in [-2, 2] and alpha from ALPHAS (shrinks to the default 0.1)."""
+    n = like["xs"].shape[0] if like is not None else draw(st.sampled_from(EMA_LENGTHS))
+    if length is not None:
+        n = length
+    return Case.of(xs=draw(arrays((n,))), alpha=scalar32(draw(st.sampled_from(ALPHAS))))
+
+
+def ema_edge_cases() -> tuple[Case, ...]:
+    """N = 1, all-zero data, and the default alpha = 0.1 on data where swapped coefficients
+    and a zero initial carry show, whatever alphas Hypothesis draws."""
+    return (
+        Case.of(xs=np.array([0.75], np.float32), alpha=scalar32(0.1)),
+        Case.of(xs=np.zeros((3,), np.float32), alpha=scalar32(0.1)),
+        Case.of(xs=np.array([1.0, -2.0, 0.5, 1.5, 2.0], np.float32), alpha=scalar32(0.1)),
+    )
+
+
+# --- rnn_forward --------------------------------------------------------------------------
+def rnn_case(W_h, W_x, b, h0, xs) -> Case:
+    return Case.of(params={"W_h": W_h, "W_x": W_x, "b": b}, h0=h0, xs=xs)
+
+
+@st.composite
+def rnn_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
+    """H, D, T from the pools; W_h, W_x within contraction_bound of H and D, b and h0 in
+    [-1, 1] and xs in [-2, 2], so pre-activations stay within a few units (tanh not saturated)."""
+    if like is not None:
+        t, d = like["xs"].shape
+        h = like["h0"].shape[0]
+    else:
+        h, d, t = draw(st.sampled_from(HIDDEN)), draw(st.sampled_from(FEATURES)), draw(st.sampled_from(STEPS))
+    if length is not None:
+        t = length
+    return rnn_case(
+        draw(arrays((h, h), contraction_bound(h))),
+        draw(arrays((h, d), contraction_bound(d))),
+        draw(arrays((h,), 1.0)),
+        draw(arrays((h,), 1.0)),
+        draw(arrays((t, d))),
+    )
+
+
+def rnn_edge_cases() -> tuple[Case, ...]:
+    """T = 0, T = 1, H = 1 (over four steps), all-zero data."""
+    rng = np.random.default_rng(4)
+
+    def u(shape, bound):
+        return rng.uniform(-bound, bound, shape).astype(np.float32)
+
+    def general(h, d, t):
+        return rnn_case(u((h, h), contraction_bound(h)), u((h, d), contraction_bound(d)), u((h,), 1.0),
+                        u((h,), 1.0), u((t, d), 2.0))
+
+    zeros = rnn_case(np.zeros((2, 2), np.float32), np.zeros((2, 3), np.float32), np.zeros((2,), np.float32),
+                     np.zeros((2,), np.float32), np.zeros((4, 3), np.float32))
+    return (general(3, 2, 0), general(3, 2, 1), general(1, 2, 4), zeros)
+
+
+# --- apply_shared_layers ------------------------------------------------------------------
+def shared_layers_budget(case: Case) -> Budget:
+    """Each layer sums D products and the bias; `scale` is the largest such sum of magnitudes
+    over the layers (or |x| itself when no layer runs), from the float64 trajectory."""
+    params, x, layers = case["params"], np.asarray(case["x"], np.float64), case["num_layers"]
+    w, b = np.abs(np.asarray(params["w"], np.float64)), np.abs(np.asarray(params["b"], np.float64))
+    pre, _ = oracles.shared_layer_preactivations(np, {k: np.asarray(v, np.float64) for k, v in params.items()},
+                                                 x, layers)
+    inputs = ([x] + [np.where(v > 0, v, 0.0) for v in pre])[:layers]  # what each layer multiplies
+    scale = max([float(np.max(np.abs(x), initial=0.0))] + [float(np.max(np.abs(i) @ w + b)) for i in inputs])
+    return Budget(steps=layers + 1, width=x.shape[0] + 1, scale=scale)
+
+
+def clear_of_relu_kink(case: Case) -> bool:
+    """Every pre-activation is farther from 0 than the value budget.
+
+    At the kink jax.nn.relu's derivative is 0 while jnp.maximum's is 1/2, and a float32
+    pre-activation within rounding of 0 may land on the other side of it than the float64
+    oracle's: gradients would then differ for no fault of the code under test.
+    """
+    params = {k: np.asarray(v, np.float64) for k, v in case["params"].items()}
+    pre, _ = oracles.shared_layer_preactivations(np, params, np.asarray(case["x"], np.float64), case["num_layers"])
+    margin = float(shared_layers_budget(case).atol())
+    return all(float(np.min(np.abs(v))) > margin for v in pre)
+
+
+def shared_layers_case(w, b, x, num_layers: int) -> Case:
+    return Case.of(params={"w": w, "b": b}, x=x, num_layers=num_layers)
+
+
+@st.composite
+def shared_layers_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
+    """D and num_layers from the pools, w within contraction_bound(D), x in [-2, 2], and b with
+    BIAS_OFFSET <= |b| <= 5/8: a unit whose input is all zero still sits clear of the relu kink.
+    Inputs whose pre-activations come within rounding of 0 are rejected (clear_of_relu_kink)."""
+    if like is not None:
+        d, layers = like["x"].shape[0], like["num_layers"]
+    else:
+        d, layers = draw(st.sampled_from(FEATURES)), draw(st.sampled_from(STEPS))
+    if length is not None:
+        layers = length
+    raw_b = draw(arrays((d,), 0.5))
+    b = np.where(raw_b >= 0, raw_b + np.float32(BIAS_OFFSET), raw_b - np.float32(BIAS_OFFSET)).astype(np.float32)
+    case = shared_layers_case(draw(arrays((d, d), contraction_bound(d))), b, draw(arrays((d,))), layers)
+    assume(clear_of_relu_kink(case))
+    return case
+
+
+def shared_layers_edge_cases() -> tuple[Case, ...]:
+    """num_layers = 0 and 1, D = 1 (a unit switching off in the third layer), and an all-zero
+    input (the biases keep it off the relu kink)."""
+    w3 = np.array([[0.25, -0.125, 0.0625], [-0.25, 0.1875, 0.125], [0.125, 0.25, -0.1875]], np.float32)
+    b3 = np.array([0.25, -0.375, 0.5], np.float32)
+    x3 = np.array([1.5, -0.5, 1.0], np.float32)
+    return (
+        shared_layers_case(w3, b3, x3, 0),
+        shared_layers_case(w3, b3, x3, 1),
+        shared_layers_case(np.array([[0.75]], np.float32), np.array([-0.25], np.float32),
+                           np.array([1.25], np.float32), 3),
+        shared_layers_case(w3, b3, np.zeros((3,), np.float32), 2),
+    )
