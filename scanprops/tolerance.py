@@ -20,6 +20,8 @@ hard-coded learning rate) changes results by a fraction of their size, far above
                value budget of the exact one, so two results may differ by twice it.
                (XLA may reorder a sum under jit, so bitwise equality would be wrong.)
 - devices:     the forced CPU devices run the same executable: results must be bitwise equal.
+- underflow:   every operation may also lose up to TINY (float32's smallest normal number) to
+               flush-to-zero, so each bound carries steps * width * TINY more.
 """
 from __future__ import annotations
 
@@ -43,8 +45,10 @@ class Budget:
     scale: float | np.ndarray  # magnitude of the operands those sums add up (per output element)
 
     def atol(self, factor: float = 1.0) -> np.ndarray:
-        scale = np.maximum(np.asarray(self.scale, dtype=np.float64), TINY)
-        return SAFETY * factor * U32 * max(self.steps, 1) * max(self.width, 1) * scale
+        scale = np.asarray(self.scale, dtype=np.float64)
+        # XLA on CPU flushes results below float32's smallest normal number to zero, an absolute
+        # error of up to TINY per operation that no relative bound covers.
+        return SAFETY * factor * max(self.steps, 1) * max(self.width, 1) * (U32 * scale + TINY)
 
     def describe(self, factor: float = 1.0, where: tuple[int, ...] = ()) -> str:
         atol = np.broadcast_to(self.atol(factor), np.shape(self.scale) or ())
@@ -77,7 +81,7 @@ def errors(actual: np.ndarray, expected: np.ndarray) -> tuple[float, float, tupl
     with np.errstate(invalid="ignore", divide="ignore"):
         diff = np.abs(actual - expected)
         diff = np.where(np.isnan(diff), np.inf, diff)
-        rel = diff / np.maximum(np.abs(expected), np.finfo(np.float64).tiny)
+        rel = np.where(expected != 0, diff / np.abs(expected), np.where(diff == 0, 0.0, np.inf))
     if diff.size == 0:
         return 0.0, 0.0, ()
     where = np.unravel_index(int(np.argmax(diff)), diff.shape)
