@@ -134,7 +134,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=inputs.rnn_edge_cases(),
         out=lambda case: Out((case["xs"].shape[0], case["h0"].shape[0])),
         budget=_rnn_budget,
-        differentiable=("h0", "xs"),  # not params: the grad family compares arrays, not dicts
+        differentiable=("params", "h0", "xs"),
         loop_length="T",
         pitfalls=_RNN_PITFALLS,
     ),
@@ -148,7 +148,7 @@ ROWS: tuple[Problem, ...] = (
         out=lambda case: Out(case["x"].shape),
         budget=inputs.shared_layers_budget,
         static=("num_layers",),
-        differentiable=("x",),  # not params: the grad family compares arrays, not dicts
+        differentiable=("params", "x"),
         loop_length="num_layers",
         pitfalls=_SHARED_LAYERS_PITFALLS,
     ),
