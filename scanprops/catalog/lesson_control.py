@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from impls import oracles_lesson_control as oracles
-from impls.lesson_control import SQRT_MAX_ITERS
 from scanprops.cases import Case
 from scanprops.problem import Out, Pitfall, Problem
 from scanprops.tolerance import Budget
 from strategies import lesson_control as cases
 from strategies.functions import newton_path
+
+
+SQRT_ITERATION_CAP = 100  # newton_sqrt's contract; a correct rule needs at most about 70 steps
 
 
 # --- budgets (see scanprops/tolerance.py) -----------------------------------------------------
@@ -121,7 +123,7 @@ ROWS: tuple[Problem, ...] = (
         out=lambda case: (Out(()), Out((), "int32")),
         budget=_sqrt_budget,
         may_not_terminate=True,
-        count_cap=SQRT_MAX_ITERS,
+        count_cap=SQRT_ITERATION_CAP,
         oracle_leaves=(0,),
         pitfalls=(
             Pitfall("absolute stopping test",
@@ -133,8 +135,8 @@ ROWS: tuple[Problem, ...] = (
         ),
         notes=(
             "Contract: for every finite float32 x >= 0, guess is sqrt(x) to float32 rounding and "
-            "num_iters is an int32 in [0, 100]: the reference stops after a step that moved the "
-            f"guess by at most tol * guess, and caps the loop at {SQRT_MAX_ITERS} iterations (a "
+            f"num_iters is an int32 in [0, {SQRT_ITERATION_CAP}]. The reference stops after a step "
+            "that moved the guess by at most tol * guess, and caps the loop at 100 iterations (a "
             "float32 input needs at most 67). The oracle compares the guess only: how many steps a "
             "correct stopping rule takes is the implementation's choice; `termination` checks the "
             "cap. Subnormal x are not drawn: XLA on CPU flushes them to zero."

@@ -1,0 +1,10 @@
+"""Family 7: a while_loop row returns, within its deadline and iteration cap, on every input."""
+import pytest
+
+from props.termination import termination
+from scanprops.catalog import rows_with
+
+
+@pytest.mark.parametrize("problem", rows_with("termination"), ids=lambda p: p.name)
+def test_finishes_within_its_deadline_and_cap(problem, under_test):
+    termination(problem, under_test)

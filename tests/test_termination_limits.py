@@ -1,0 +1,120 @@
+"""The harness's own tests of `termination` and of the isolated calls behind it: a loop that
+never ends fails its function within a bounded time, never hangs the run and never passes,
+a crashing call fails the same way, and the run goes on afterwards."""
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import jax
+import numpy as np
+import pytest
+
+import impls.wrong.find_root_no_iteration_cap as no_cap
+import impls.wrong.sqrt_seed_literal as seed_literal
+from props.families import oracle
+from props.termination import termination
+from scanprops import isolation
+from scanprops.catalog import BY_NAME
+from scanprops.failure import PropertyFailure
+from scanprops.seam import ImplFailure, OnDevice, Plain, Seam
+from strategies.functions import NO_ROOT, Poly
+from strategies.lesson_control import _newton_case
+
+FIND_ROOT = BY_NAME["find_root"]
+SQRT = BY_NAME["newton_sqrt"]
+SHORT = 3.0  # seconds: these tests only need the mechanism, not the production deadline
+
+
+@pytest.fixture
+def short_deadline(monkeypatch):
+    """A private executor with a short deadline, used by every isolated call of the test."""
+    executor = isolation.Executor(deadline=SHORT)
+    monkeypatch.setattr(isolation, "_EXECUTOR", executor)
+    yield executor
+    executor.close()
+
+
+def test_a_loop_that_never_ends_fails_within_the_deadline_and_the_next_call_runs(short_deadline):
+    hangs = _newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=100)
+    started = time.monotonic()
+    with pytest.raises(isolation.CallTimeout, match=f"did not finish within {SHORT:g} s"):
+        isolation.execute(no_cap, "find_root", FIND_ROOT.static, hangs, Plain())
+    assert time.monotonic() - started < SHORT + 10  # the deadline, the kill, no more
+    import impls.reference
+
+    converges = _newton_case(Poly((-2.0, 0.0, 1.0)), 1.5, tol=1e-6, max_iter=100)
+    out = isolation.execute(impls.reference, "find_root", FIND_ROOT.static, converges, Plain())
+    assert abs(float(out.value) - np.sqrt(2)) < 1e-6  # a fresh child answered
+
+
+def test_after_a_hang_other_inputs_are_not_run_and_the_same_input_fails_at_once(short_deadline):
+    hangs = _newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=100)
+    with pytest.raises(isolation.CallTimeout):
+        isolation.execute(no_cap, "find_root", FIND_ROOT.static, hangs, Plain())
+    started = time.monotonic()
+    with pytest.raises(isolation.CallTimeout):
+        isolation.execute(no_cap, "find_root", FIND_ROOT.static, hangs, Plain())
+    other = _newton_case(NO_ROOT, 0.25, tol=1e-6, max_iter=100)
+    with pytest.raises(ImplFailure, match="was not called: on another input"):
+        isolation.execute(no_cap, "find_root", FIND_ROOT.static, other, Plain())
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_crashing_call_fails_and_the_next_call_runs(short_deadline, tmp_path):
+    learner = tmp_path / "crashes.py"  # loaded from a path, as with --impl path.py
+    learner.write_text("import os\n\ndef find_root(f, f_prime, x0, tol=1e-6, max_iter=100):\n"
+                       "    if float(x0) < 0:\n        os._exit(3)\n    return x0\n")
+    from scanprops import loading
+
+    module = loading.load(str(learner))
+    assert isolation.module_ref(module) == str(learner)
+    crash = _newton_case(NO_ROOT, -1.0, tol=1e-6, max_iter=1)
+    with pytest.raises(ImplFailure, match=r"died \(exit code 3\)"):
+        isolation.execute(module, "find_root", FIND_ROOT.static, crash, Plain())
+    fine = _newton_case(NO_ROOT, 1.0, tol=1e-6, max_iter=1)
+    assert float(isolation.execute(module, "find_root", FIND_ROOT.static, fine, Plain()).value) == 1.0
+
+
+def test_the_child_sees_the_same_devices(short_deadline):
+    import impls.reference
+
+    last = len(jax.devices()) - 1
+    case = _newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=3)
+    out = isolation.execute(impls.reference, "find_root", FIND_ROOT.static, case, OnDevice(last))
+    assert out.devices == (str(jax.devices()[last]),)
+
+
+def test_termination_fails_a_find_root_without_max_iter_on_generated_inputs(short_deadline):
+    """Generated stress inputs alone (no explicit examples) reach a start that never converges."""
+    generated_only = dataclasses.replace(FIND_ROOT, edge_cases=(), stress_examples=())
+    with pytest.raises(PropertyFailure) as failure:
+        termination(generated_only, Seam(no_cap, no_cap.__name__), max_examples=10)
+    assert failure.value.family == "termination"
+    assert f"did not finish within {SHORT:g} s" in failure.value.text
+
+
+def test_the_seed_newton_sqrt_hangs_on_generated_large_x(short_deadline):
+    """The seed's absolute test can never hold for large x in float32; the strategy draws such
+    x by itself (x = m * 2**e over float32's range)."""
+    generated_only = dataclasses.replace(SQRT, edge_cases=())
+    with pytest.raises(PropertyFailure) as failure:
+        termination(generated_only, Seam(seed_literal, seed_literal.__name__), max_examples=10)
+    assert "did not finish" in failure.value.text
+
+
+def test_the_seed_newton_sqrt_is_wrong_on_generated_small_x(short_deadline):
+    """...and holds at once for small x, where its first guess x/2 is returned."""
+    small_only = dataclasses.replace(SQRT, edge_cases=(), cases=lambda **kw: SQRT.cases(**kw).filter(
+        lambda case: float(case["x"]) < 1.0))
+    with pytest.raises(PropertyFailure) as failure:
+        oracle(small_only, Seam(seed_literal, seed_literal.__name__), max_examples=10)
+    assert "absolute stopping test" in failure.value.text
+
+
+def test_an_iteration_count_above_the_cap_fails_termination():
+    from impls.alt.sqrt_monotone_from_above import newton_sqrt
+
+    module = type("Capless", (), {"newton_sqrt": staticmethod(lambda x, tol=1e-6: (newton_sqrt(x)[0], np.int32(101)))})
+    with pytest.raises(PropertyFailure, match=r"iteration count is 101, outside \[0, 100\]"):
+        termination(dataclasses.replace(SQRT, may_not_terminate=False), Seam(module, "capless"), max_examples=1)
