@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 _COMMON = dict(
     derandomize=True,
     database=None,
     deadline=None,
     report_multiple_bugs=False,  # the smallest failure, not a group of them
+    # No `explain` phase: it re-runs a failing test many times (7 of 8 s for an unrolled loop)
+    # to annotate lines, and our messages already say what failed and why.
+    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
 
