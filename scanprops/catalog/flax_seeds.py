@@ -91,6 +91,10 @@ def _module_pitfalls() -> tuple[Pitfall, ...]:
                 "The result is tanh(. @ W) applied T + 2 times: init_carry = tanh(x @ W), then exactly "
                 "T scan steps.",
                 lambda xp, seed, x, hidden, T: f(xp, seed, x, hidden, T, applications=T + 2)),
+        Pitfall("initial carry ignores x",
+                "The result matches starting from zeros (which tanh(. @ W) never leaves): the "
+                "first carry is tanh(x @ W).",
+                lambda xp, seed, x, hidden, T: f(xp, seed, x * 0.0, hidden, T)),
         Pitfall("transposed W",
                 "The result matches tanh(W @ h), i.e. h @ W.T: the seed multiplies a row vector "
                 "from the left, h @ W (and x @ W for the initial carry).",
@@ -99,14 +103,13 @@ def _module_pitfalls() -> tuple[Pitfall, ...]:
 
 
 def _gru_pitfalls() -> tuple[Pitfall, ...]:
-    def final(xp, params_at, x, hidden):
-        return oracles.gru_final_carry(xp, params_at, x, hidden)
+    final = oracles.gru_final_carry
 
     def shared(seed, x, hidden):
         p = oracles.gru_params(seed, hidden, x.shape[1])
         return lambda t: p
 
-    def per_step(split):
+    def one_set_per_step(split):
         def oracle(xp, seed, x, hidden):
             tree = oracles.gru_per_step_params(seed, hidden, x.shape[1], x.shape[0], split)
             return final(xp, lambda t: oracles.per_step(tree, t), x, hidden)
@@ -124,8 +127,8 @@ def _gru_pitfalls() -> tuple[Pitfall, ...]:
                     "variable_axes={'params': 0}). An RNN shares one cell across time: use "
                     "variable_broadcast='params' and split_rngs={'params': False}.")
     return (
-        Pitfall("split params", split_advice, per_step(split=True)),
-        Pitfall("split params", split_advice, per_step(split=False)),
+        Pitfall("split params", split_advice, one_set_per_step(split=True)),
+        Pitfall("split params", split_advice, one_set_per_step(split=False)),
         Pitfall("parameters under a submodule",
                 "The result matches the cell's parameters initialised under a submodule name "
                 "(nn.RNN(nn.GRUCell(H)) calls it 'cell'; so does a wrapper module's attribute), "
