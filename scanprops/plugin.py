@@ -254,6 +254,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         if entry["verdict"] == "skipped":
             continue  # deselected (-k): nothing to say
         failed = [f for f, e in props.items() if e["verdict"] in ("fail", "error")]
-        detail = f"  ({', '.join(failed)})" if failed else f"  ({len(props)} properties)" if props else ""
+        detail = (f"  ({', '.join(failed)})" if failed else
+                  f"  ({len(props)} properties)" if entry["verdict"] == "pass" else "")
         tr.write_line(f"  {entry['verdict']:<8} {name}{detail}")
     tr.write_line(f"  verdict: {full['verdict']}")
