@@ -2,6 +2,8 @@
 apply_shared_layers."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from impls import oracles_lesson_scan as oracles
@@ -85,33 +87,24 @@ _SHARED_LAYERS_PITFALLS = (
 )
 
 
+_RUNNING_SUM = Problem(
+    name="running_sum",
+    seed="004",
+    signature="running_sum(xs)",
+    oracle=oracles.cumulative_sum,
+    cases=inputs.sum_cases,
+    edge_cases=inputs.sum_edge_cases(),
+    out=lambda case: Out(case["xs"].shape),
+    budget=_sum_budget,
+    differentiable=("xs",),
+    loop_length="N",
+    pitfalls=_SUM_PITFALLS,
+)
+
 ROWS: tuple[Problem, ...] = (
-    Problem(
-        name="running_sum",
-        seed="004",
-        signature="running_sum(xs)",
-        oracle=oracles.cumulative_sum,
-        cases=inputs.sum_cases,
-        edge_cases=inputs.sum_edge_cases(),
-        out=lambda case: Out(case["xs"].shape),
-        budget=_sum_budget,
-        differentiable=("xs",),
-        loop_length="N",
-        pitfalls=_SUM_PITFALLS,
-    ),
-    Problem(
-        name="custom_cumsum",
-        seed="004",
-        signature="custom_cumsum(xs)",
-        oracle=oracles.cumulative_sum,
-        cases=inputs.sum_cases,
-        edge_cases=inputs.sum_edge_cases(),
-        out=lambda case: Out(case["xs"].shape),
-        budget=_sum_budget,
-        differentiable=("xs",),
-        loop_length="N",
-        pitfalls=_SUM_PITFALLS,
-    ),
+    _RUNNING_SUM,
+    # The lesson writes the same inclusive cumulative sum twice, under two names.
+    dataclasses.replace(_RUNNING_SUM, name="custom_cumsum", signature="custom_cumsum(xs)"),
     Problem(
         name="ema",
         seed="004",
