@@ -49,7 +49,6 @@ class Problem:
     stress_examples: tuple[Case, ...] = ()  # termination: such inputs that always run (after edge_cases)
     count_cap: int | None = None  # termination: bound on integer outputs (iteration counts)
     oracle_leaves: tuple[int, ...] | None = None  # outputs the oracle defines (None: all); others in `notes`
-    families_skipped: tuple[str, ...] = ()  # families that do not apply, with the reason in `notes`
     notes: str = ""
 
     @property
@@ -65,7 +64,7 @@ class Problem:
             fams.append("structure")
         if self.may_not_terminate:
             fams.append("termination")
-        return tuple(f for f in fams if f not in self.families_skipped)
+        return tuple(fams)
 
     @property
     def mapped(self) -> tuple[str, ...]:
