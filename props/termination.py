@@ -1,8 +1,9 @@
 """Family 7, termination: a while_loop row's call returns, within its deadline and its
 iteration cap, on every input, including inputs with no root or no convergence.
 
-Every call of such a row runs in a child process under a hard deadline (scanprops/isolation.py),
-so a loop that never ends is a failure of this property after the deadline, not a hung run.
+Every call of code under test runs in a child process under a hard deadline
+(scanprops/isolation.py), so a loop that never ends is a failure of this property after the
+deadline, not a hung run.
 """
 from __future__ import annotations
 

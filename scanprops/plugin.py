@@ -1,22 +1,29 @@
-"""The pytest plugin: --impl, devices, Hypothesis profiles, the run header, the JSON report.
+"""The pytest plugin: --impl, --time-budget, devices, Hypothesis profiles, the run header, the
+JSON report.
 
-Loaded by the root conftest.py. Under pytest-xdist the controller imports the implementation
-first (so a module that cannot be imported stops the run with one message before any worker
-starts), then every worker imports it again; results flow back to the controller as
-`user_properties` on each test report, which is where the JSON report is written.
-"""
+Loaded through its entry point. No process of pytest ever imports the implementation under
+test: the controller asks a sandboxed child to import it (scanprops/isolation.py), with a
+deadline, so a module that cannot be imported, hangs, exits or tampers stops the run with one
+message and an `error` report before any worker starts; the child also says which catalog
+functions the module provides and whose signature does not fit, and the controller hands that
+to the workers. Every call of code under test then runs in each worker's own sandboxed child.
+Results flow back to the controller as `user_properties` on each test report; the controller
+alone computes the verdicts and writes the JSON report (atomically), and makes the exit status
+agree with it.
+""" 
 from __future__ import annotations
 
 import json
 import os
 import re
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from scanprops import devices, loading, profiles, report
+from scanprops import devices, isolation, loading, profiles, report
 from scanprops.failure import PropertyFailure
 
 KEY = "scanprops"
@@ -27,10 +34,14 @@ NODEID = re.compile(r"^props/test_(?P<family>\w+)\.py::\w+\[(?P<problem>\w+)\]$"
 class State:
     spec: str  # as given (or the default)
     resolved: str  # absolute path or dotted name
-    module: object = None
     profile: str = "default"
+    provided: frozenset = frozenset()  # what the import probe found
+    signature_problems: dict = field(default_factory=dict)
+    budget_s: float | None = None  # the run's time budget, None for the harness's own test run
+    budget_end: float | None = None
     results: dict = field(default_factory=dict)  # problem -> family -> entry
     missing: set = field(default_factory=set)
+    final: dict | None = None  # the report, once computed
 
 
 def pytest_addoption(parser):
@@ -41,6 +52,10 @@ def pytest_addoption(parser):
     group.addoption("--scan-report", default=None, metavar="FILE", help="write the JSON report to FILE")
     group.addoption("--cpu-devices", type=int, default=4, metavar="N",
                     help="CPU devices to force for the `devices` property on CPU-only hosts (default 4)")
+    group.addoption("--time-budget", type=float, default=None, metavar="SECONDS",
+                    help="wall-clock budget for the whole run; past it, the properties not yet judged are "
+                    f"reported `error` (default with --impl: {isolation.DEFAULT_TIME_BUDGET_S:g}; a correct "
+                    "full-catalog run takes about 2 minutes on 2 CPU cores; none for the harness's own tests)")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -94,32 +109,56 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "family(name): the SPEC property family a test checks")
     profile = profiles.load(config.getoption("hypothesis_profile", None))
     devices.force_cpu_devices(config.getoption("cpu_devices"))
-    if _is_worker(config):
-        spec = config.workerinput["scanprops_spec"]
-        resolved = config.workerinput["scanprops_resolved"]
-    else:
-        spec = config.getoption("impl") or os.environ.get("SCAN_IMPL") or loading.DEFAULT_IMPL
-        resolved = loading.resolve(spec, Path(config.invocation_params.dir))
-    state = State(spec=spec, resolved=resolved, profile=profile)
-    config.stash[_STATE] = state
     from scanprops.catalog import CATALOG
 
-    try:
-        state.module = loading.load(resolved)
-        if not any(callable(getattr(state.module, p.name, None)) for p in CATALOG):
-            raise loading.ImplLoadError(
-                f"--impl {spec} defines none of the catalog's functions "
-                f"({', '.join(p.name for p in CATALOG)}); check the names."
-            )
-    except loading.ImplLoadError as exc:
-        if not _is_worker(config) and config.getoption("scan_report"):
-            names = [p.name for p in CATALOG]
-            report.write(config.getoption("scan_report"),
-                         report.build(spec, names, {}, set(), _environment(), error=str(exc)))
-        raise pytest.UsageError(str(exc)) from None
-    state.missing = {p.name for p in CATALOG if not callable(getattr(state.module, p.name, None))}
+    if _is_worker(config):
+        given = config.workerinput
+        state = State(spec=given["scanprops_spec"], resolved=given["scanprops_resolved"], profile=profile,
+                      provided=frozenset(given["scanprops_provided"]),
+                      signature_problems=dict(given["scanprops_signatures"]),
+                      budget_s=given["scanprops_budget_s"], budget_end=given["scanprops_budget_end"])
+    else:
+        spec = config.getoption("impl") or os.environ.get("SCAN_IMPL") or loading.DEFAULT_IMPL
+        budget = config.getoption("time_budget")
+        if budget is None and spec != loading.DEFAULT_IMPL:  # a submission: always bounded
+            budget = isolation.DEFAULT_TIME_BUDGET_S
+        state = State(spec=spec, resolved=loading.resolve(spec, Path(config.invocation_params.dir)),
+                      profile=profile, budget_s=budget, budget_end=None if budget is None else time.time() + budget)
+    config.stash[_STATE] = state
+    isolation.set_budget(state.budget_end, state.budget_s)
     if not _is_worker(config):
+        try:
+            _probe(state, CATALOG)
+        except (loading.ImplLoadError, isolation.SubmissionError) as exc:
+            isolation.close()
+            if config.getoption("scan_report"):
+                names = [p.name for p in CATALOG]
+                report.write(config.getoption("scan_report"),
+                             report.build(spec, names, {}, set(), _environment(), error=str(exc)))
+            raise pytest.UsageError(str(exc)) from None
+        if getattr(config.option, "dist", "no") != "no":  # xdist: the workers' children do the calls
+            isolation.close()
         config.pluginmanager.register(ResultCollector(config), "scanprops-results")
+    state.missing = {p.name for p in CATALOG if p.name not in state.provided}
+
+
+def _probe(state: State, catalog) -> None:
+    """Import the implementation in a sandboxed child; learn what it provides; or say why not."""
+    if loading.looks_like_path(state.resolved) and not Path(state.resolved).is_file():
+        hint = " (it is a directory; name the .py file)" if Path(state.resolved).is_dir() else ""
+        raise loading.ImplLoadError(f"--impl {state.spec}: no such file{hint}.")
+    try:
+        info = isolation.executor().inspect(isolation.module_ref(state.resolved, state.spec),
+                                            {p.name: (p.argnames, p.signature) for p in catalog})
+    except isolation.ImplFailure as exc:
+        text = exc.summary if exc.summary.startswith("--impl") else f"--impl {state.spec} cannot be imported: {exc.summary}"
+        raise loading.ImplLoadError(text + (f"\n{exc.detail}" if exc.detail else "")) from None
+    state.provided = frozenset(info["provided"])
+    state.signature_problems = info["signature"]
+    if not state.provided:
+        raise loading.ImplLoadError(
+            f"--impl {state.spec} defines none of the catalog's functions "
+            f"({', '.join(p.name for p in catalog)}); check the names.")
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -130,6 +169,10 @@ def pytest_configure_node(node):
     state = _state(node.config)
     node.workerinput["scanprops_spec"] = state.spec
     node.workerinput["scanprops_resolved"] = state.resolved
+    node.workerinput["scanprops_provided"] = sorted(state.provided)
+    node.workerinput["scanprops_signatures"] = dict(state.signature_problems)
+    node.workerinput["scanprops_budget_s"] = state.budget_s
+    node.workerinput["scanprops_budget_end"] = state.budget_end
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -171,7 +214,8 @@ def seam(request):
     from scanprops.seam import Seam
 
     state = _state(request.config)
-    return Seam(state.module, state.spec)
+    return Seam(isolation.module_ref(state.resolved, state.spec), state.spec, provided=state.provided,
+                signature_problems=state.signature_problems)
 
 
 @pytest.fixture
@@ -181,7 +225,12 @@ def under_test(problem, seam):
 
     if not seam.provides(problem.name):
         pytest.skip(f"missing: {seam.label} does not define {problem.name}")
-    why = loading.signature_problem(seam.function(problem.name), problem.argnames, problem.signature)
+    left = isolation.budget_left()
+    if left is not None and left <= 0:
+        raise isolation.BudgetSpent(
+            f"{problem.name}: not run: the run's time budget of {isolation._BUDGET_S:g} s (--time-budget) "
+            "was spent; slow or hanging calls used it up")
+    why = seam.signature_problem(problem.name)
     if why:
         raise plain(problem.name, "signature", None, "the function cannot be called as the catalog does",
                     f"  {why}")
@@ -198,6 +247,11 @@ def pytest_runtest_makereport(item, call):
         rep.longrepr = failure.text
         rep.user_properties.append((KEY, json.dumps(
             {"kind": "property", "message": failure.text, "counterexample": failure.counterexample})))
+    elif call.excinfo is not None and isinstance(call.excinfo.value, isolation.SubmissionError):
+        text = f"{item.callspec.params['problem'].name if hasattr(item, 'callspec') else item.name}: " \
+               f"{call.excinfo.value}"
+        rep.longrepr = text
+        rep.user_properties.append((KEY, json.dumps({"kind": "error", "message": text, "counterexample": ""})))
 
 
 def _entry(rep) -> dict | None:
@@ -210,7 +264,8 @@ def _entry(rep) -> dict | None:
     text = str(rep.longrepr)
     if tagged:
         data = json.loads(tagged)
-        return {"verdict": "fail", "message": data["message"], "counterexample": data["counterexample"]}
+        verdict = "error" if data.get("kind") == "error" else "fail"
+        return {"verdict": verdict, "message": data["message"], "counterexample": data["counterexample"]}
     if "Timeout" in text:
         return {"verdict": "fail", "message": "the call did not finish within the time limit (it may hang)",
                 "counterexample": ""}
@@ -233,18 +288,36 @@ class ResultCollector:
             _state(self.config).results.setdefault(match["problem"], {})[match["family"]] = _entry(report)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session, exitstatus):
+    """Stop this process's sandboxed child first (nothing of the submission outlives the run),
+    then, in the controller, compute the report, make the exit status agree with it, write it."""
+    isolation.close()
+    config = session.config
     if _is_worker(config) or _STATE not in config.stash:
         return
     state = _state(config)
     from scanprops.catalog import CATALOG
 
     full = report.build(state.spec, [p.name for p in CATALOG], state.results, state.missing, _environment())
-    if exitstatus not in (0, 5) and full["verdict"] == "pass":  # fail closed: never a pass by accident
+    status = int(session.exitstatus)
+    if status not in (0, 5) and full["verdict"] == "pass":  # fail closed: never a pass by accident
         full["verdict"] = "error"
-        full["error"] = f"pytest ended with exit status {int(exitstatus)} although no property failed"
+        full["error"] = f"pytest ended with exit status {status} although no property failed"
+    if full["verdict"] != "pass" and status in (0, 5):  # and never a zero exit beside a failing report
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    state.final = full
     if config.getoption("scan_report"):
         report.write(config.getoption("scan_report"), full)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _is_worker(config) or _STATE not in config.stash:
+        return
+    state = _state(config)
+    full = state.final
+    if full is None:
+        return
     if not state.results and not state.missing:
         return  # no property of the catalog ran (e.g. only the harness's own tests)
     tr = terminalreporter

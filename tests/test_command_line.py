@@ -120,7 +120,9 @@ def test_a_function_that_kills_its_worker_is_never_a_pass(tmp_path):
 
 
 def test_report_under_xdist_holds_the_failure_and_its_counterexample(tmp_path):
-    wrong = (ROOT / "impls/wrong/sgd_hard_coded_lr.py").read_text()
+    # As a learner's own file: outside the harness, importing impls.wrong would be refused.
+    wrong = (ROOT / "impls/wrong/sgd_hard_coded_lr.py").read_text().replace(
+        "from impls.wrong import Bug", "def Bug(*args, **kwargs):\n    pass")
     code, out, report = scanprops(tmp_path, wrong, *ORACLE_ONLY, "-n", "2")
     assert code == 1
     assert report["schema"] == 1 and report["verdict"] == "fail"

@@ -65,10 +65,9 @@ def test_a_crashing_call_fails_and_the_next_call_runs(short_deadline, tmp_path):
     learner = tmp_path / "crashes.py"  # loaded from a path, as with --impl path.py
     learner.write_text("import os\n\ndef find_root(f, f_prime, x0, tol=1e-6, max_iter=100):\n"
                        "    if float(x0) < 0:\n        os._exit(3)\n    return x0\n")
-    from scanprops import loading
-
-    module = loading.load(str(learner))
-    assert isolation.module_ref(module) == str(learner)
+    module = str(learner)
+    assert isolation.module_ref(module).spec == str(learner)
+    assert not isolation.module_ref(module).trusted  # a learner's file: the answer-key rule applies
     crash = _newton_case(NO_ROOT, -1.0, tol=1e-6, max_iter=1)
     with pytest.raises(ImplFailure, match=r"died \(exit code 3\)"):
         isolation.execute(module, "find_root", FIND_ROOT.static, crash, Plain())
@@ -89,7 +88,7 @@ def test_termination_fails_a_find_root_without_max_iter_on_generated_inputs(shor
     """Generated stress inputs alone (no explicit examples) reach a start that never converges."""
     generated_only = dataclasses.replace(FIND_ROOT, edge_cases=(), stress_examples=())
     with pytest.raises(PropertyFailure) as failure:
-        termination(generated_only, Seam(no_cap, no_cap.__name__), max_examples=10)
+        termination(generated_only, Seam(no_cap.__name__, no_cap.__name__), max_examples=10)
     assert failure.value.family == "termination"
     assert f"did not finish within {SHORT:g} s" in failure.value.text
 
@@ -99,7 +98,7 @@ def test_the_seed_newton_sqrt_hangs_on_generated_large_x(short_deadline):
     x by itself (x = m * 2**e over float32's range)."""
     generated_only = dataclasses.replace(SQRT, edge_cases=())
     with pytest.raises(PropertyFailure) as failure:
-        termination(generated_only, Seam(seed_literal, seed_literal.__name__), max_examples=10)
+        termination(generated_only, Seam(seed_literal.__name__, seed_literal.__name__), max_examples=10)
     assert "did not finish" in failure.value.text
 
 
@@ -108,13 +107,13 @@ def test_the_seed_newton_sqrt_is_wrong_on_generated_small_x(short_deadline):
     small_only = dataclasses.replace(SQRT, edge_cases=(), cases=lambda **kw: SQRT.cases(**kw).filter(
         lambda case: float(case["x"]) < 1.0))
     with pytest.raises(PropertyFailure) as failure:
-        oracle(small_only, Seam(seed_literal, seed_literal.__name__), max_examples=10)
+        oracle(small_only, Seam(seed_literal.__name__, seed_literal.__name__), max_examples=10)
     assert "absolute stopping test" in failure.value.text
 
 
-def test_an_iteration_count_above_the_cap_fails_termination():
-    from impls.alt.sqrt_monotone_from_above import newton_sqrt
-
-    module = type("Capless", (), {"newton_sqrt": staticmethod(lambda x, tol=1e-6: (newton_sqrt(x)[0], np.int32(101)))})
+def test_an_iteration_count_above_the_cap_fails_termination(tmp_path):
+    capless = tmp_path / "capless.py"
+    capless.write_text("import jax.numpy as jnp\n\ndef newton_sqrt(x, tol=1e-6):\n"
+                       "    return jnp.sqrt(jnp.asarray(x, jnp.float32)), jnp.int32(101)\n")
     with pytest.raises(PropertyFailure, match=r"iteration count is 101, outside \[0, 100\]"):
-        termination(dataclasses.replace(SQRT, may_not_terminate=False), Seam(module, "capless"), max_examples=1)
+        termination(SQRT, Seam(str(capless), "capless"), max_examples=1)
