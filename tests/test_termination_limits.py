@@ -15,6 +15,7 @@ import impls.wrong.sqrt_seed_literal as seed_literal
 from props.families import oracle
 from props.termination import termination
 from scanprops import isolation
+from scanprops.cases import Case
 from scanprops.catalog import BY_NAME
 from scanprops.failure import PropertyFailure
 from scanprops.seam import ImplFailure, OnDevice, Plain, Seam
@@ -117,3 +118,24 @@ def test_an_iteration_count_above_the_cap_fails_termination(tmp_path):
                        "    return jnp.sqrt(jnp.asarray(x, jnp.float32)), jnp.int32(101)\n")
     with pytest.raises(PropertyFailure, match=r"iteration count is 101, outside \[0, 100\]"):
         termination(SQRT, Seam(str(capless), "capless"), max_examples=1)
+
+
+def test_a_function_that_hung_in_two_tests_is_not_called_again(tmp_path, monkeypatch):
+    """A submission that sleeps in every call costs a few deadlines per function, not one per
+    test: after it hung in two tests, a third test fails at once, saying why."""
+    sleeper = tmp_path / "sleeper.py"
+    sleeper.write_text("import time\n\ndef running_sum(xs):\n    time.sleep(60)\n    return xs\n")
+    executor = isolation.Executor(deadline=1.0)
+    case = Case.of(xs=np.zeros(3, np.float32))
+    try:
+        for i, test in enumerate(("t1", "t2"), start=1):
+            monkeypatch.setenv("PYTEST_CURRENT_TEST", f"props/test_x.py::{test} (call)")
+            with pytest.raises(isolation.CallTimeout):
+                executor.run(str(sleeper), "running_sum", (), case.replace(xs=np.full(3, i, np.float32)), Plain())
+        monkeypatch.setenv("PYTEST_CURRENT_TEST", "props/test_x.py::t3 (call)")
+        started = time.monotonic()
+        with pytest.raises(ImplFailure, match="ran past the 1 s deadline in 2 other tests"):
+            executor.run(str(sleeper), "running_sum", (), case, Plain())
+        assert time.monotonic() - started < 0.5
+    finally:
+        executor.close()
