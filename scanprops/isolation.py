@@ -37,9 +37,13 @@ Limits (environment variables; the defaults in parentheses):
   2 s on a slow 2-core machine.
 - SCANPROPS_IMPORT_DEADLINE (90 s): starting a child (JAX, its CPU backend) and importing the
   implementation into it (Flax): about 3 s here.
-- SCANPROPS_CHILD_MEMORY_MB (4096): address space the child may add to what JAX has reserved
+- SCANPROPS_CHILD_MEMORY_MB (8192): address space the child may add to what JAX has reserved
   when it starts (RLIMIT_AS; XLA reserves about 1.5 GB of address space at start, which an
-  absolute limit would have to guess). A full catalog run adds about 0.3 GB.
+  absolute limit would have to guess). Compiled programs stay in the child's caches: a
+  learner's full-catalog run grows the child from 1.5 to 4.4 GB of address space (3.0 GB
+  resident; JAX 0.10.2, 2 workers), so the default leaves almost 3x that growth. A child is
+  replaced after RECYCLE_AFTER_MODULES modules (the harness's own tests pass hundreds through
+  one worker; a learner's run imports one).
 - SCANPROPS_CHILD_CPU_S (time budget x CPU count): CPU seconds for the child's whole life
   (RLIMIT_CPU), a backstop behind the wall-clock deadlines; none when the run has no budget
   (the harness's own tests, whose child serves hundreds of modules).
@@ -89,12 +93,14 @@ def _env_float(name: str, default: float) -> float:
 
 DEADLINE_S = _env_float("SCANPROPS_CALL_DEADLINE", 20.0)
 IMPORT_DEADLINE_S = _env_float("SCANPROPS_IMPORT_DEADLINE", 90.0)
-MEMORY_MB = int(_env_float("SCANPROPS_CHILD_MEMORY_MB", 4096))
+MEMORY_MB = int(_env_float("SCANPROPS_CHILD_MEMORY_MB", 8192))
 FILE_MB = int(_env_float("SCANPROPS_CHILD_FILE_MB", 64))
 TASKS = int(_env_float("SCANPROPS_CHILD_TASKS", 1024))
 OUTPUT_KB = int(_env_float("SCANPROPS_CHILD_OUTPUT_KB", 64))
 MAX_REPLY_BYTES = 256 * 2**20
 STRIKES = 2
+# A child that has imported this many modules is replaced before it imports another (see above).
+RECYCLE_AFTER_MODULES = 12
 DEFAULT_TIME_BUDGET_S = 600.0
 
 _BUDGET_END: float | None = None  # wall-clock time (time.time()) at which the run's budget ends
@@ -423,7 +429,8 @@ class Executor:
 
     # --- the exchange --------------------------------------------------------------------------------
     def _request(self, ref: ModuleRef, message: tuple, deadline: float, function: str) -> tuple:
-        if self._process is None or self._process.poll() is not None or self._trusted != ref.trusted:
+        if (self._process is None or self._process.poll() is not None or self._trusted != ref.trusted
+                or ref.spec not in self._loaded and len(self._loaded) >= RECYCLE_AFTER_MODULES):
             self._start(ref)
         if ref.spec not in self._loaded:
             kind, payload = self._exchange(("load", ref.spec, ref.label), self.import_deadline, f"importing {ref.label}",

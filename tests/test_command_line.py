@@ -26,15 +26,20 @@ def scan_training_step(w, lr, x_batches, y_batches):
 """
 
 
-def scanprops(tmp_path: Path, source: str | None, *args: str, name: str = "solutions.py"):
-    """Run `pytest --impl <file>` from the project root; return (exit code, output, report)."""
-    impl = tmp_path / name
-    if source is not None:
-        impl.write_text(textwrap.dedent(source))
+def scanprops(tmp_path: Path, source: str | None, *args: str, name: str = "solutions.py", impl: str | None = None,
+              pythonpath: str | None = None):
+    """Run `pytest --impl <file>` (or `--impl <impl>`) from the project root; return (exit code,
+    output, report)."""
+    if impl is None:
+        impl = str(tmp_path / name)
+        if source is not None:
+            (tmp_path / name).write_text(textwrap.dedent(source))
     report = tmp_path / "report.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "SCANPROPS_"))}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "--impl", str(impl), "--scan-report", str(report), *args],
+        [sys.executable, "-m", "pytest", "-q", "--impl", impl, "--scan-report", str(report), *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
     )
     data = json.loads(report.read_text()) if report.exists() else None
@@ -77,6 +82,17 @@ def test_a_module_without_catalog_functions_is_an_error(tmp_path):
     code, out, _ = scanprops(tmp_path, "def train(w):\n    return w\n")
     assert code != 0
     assert "defines none of the catalog's functions" in out
+
+
+def test_a_dotted_module_name_is_verified_in_the_sandbox(tmp_path):
+    package = tmp_path / "learner_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "solutions.py").write_text(textwrap.dedent(GOOD_TRAINER))
+    code, out, report = scanprops(tmp_path, None, *ORACLE_ONLY, impl="learner_pkg.solutions", pythonpath=str(tmp_path))
+    assert code == 0, out
+    assert report["impl"] == "learner_pkg.solutions"
+    assert report["problems"]["scan_training_step"]["properties"]["oracle"]["verdict"] == "pass"
 
 
 def test_missing_functions_are_reported_missing_not_failed(tmp_path):
