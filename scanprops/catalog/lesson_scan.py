@@ -12,6 +12,7 @@ from scanprops.problem import Out, Pitfall, Problem, as64
 from scanprops.tolerance import U32, Budget, growth
 
 TANH_OPS = 2  # rounding operations counted for one float32 tanh (as `activation` does)
+EMA_OPS = 3  # an EMA step: two products and a sum (or a difference, a product and a sum)
 from strategies import lesson_scan as inputs
 
 
@@ -24,10 +25,22 @@ def _sum_budget(case: Case) -> Budget:
 
 
 def _ema_budget(case: Case) -> Budget:
-    """Two products and a sum per step; out[i] is a convex combination of xs[:i+1], so every
-    operand is at most max(|xs[:i+1]|), and (1 - alpha) <= 1 damps earlier errors."""
-    xs = np.abs(as64(case["xs"]))
-    return Budget(steps=len(xs), width=2, scale=np.maximum.accumulate(xs))
+    """A running error bound along the oracle's trajectory. Each step (out[0] too: a correct
+    scan may blend xs[0] with itself, alpha xs[0] + (1 - alpha) xs[0]) rounds a few operations whose operands are at most |xs[i]|, |out[i-1]| and |out[i]|
+    (whichever correct form: alpha x + (1 - alpha) prev, or prev + alpha (x - prev), whose
+    x - prev rounds at the size of prev), and multiplies the error it inherits by (1 - alpha)
+    in [0, 1]. So an early large value's rounding fades as the average forgets it, instead of
+    setting the scale for the rest of the sequence. `scale` (the running max of |xs|) is what
+    the gradient's allowance uses."""
+    xs = as64(case["xs"])
+    alpha = float(case["alpha"])
+    out = oracles.ema(np, xs, alpha)
+    err, bound = 0.0, []
+    for i, x in enumerate(xs):
+        prev = out[i - 1] if i else x  # a scan may also start from xs[0] and blend it with itself
+        err = (1.0 - alpha) * err + growth(EMA_OPS) * U32 * (abs(x) + abs(prev) + abs(out[i]))
+        bound.append(err)
+    return Budget(steps=len(xs), width=2, scale=np.maximum.accumulate(np.abs(xs)), running=np.asarray(bound))
 
 
 def _rnn_budget(case: Case) -> Budget:
