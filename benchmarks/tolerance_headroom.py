@@ -1,11 +1,17 @@
-"""How close do correct implementations come to the tolerance? Prints, per row and property, the
-largest observed |actual - expected| / allowed over many random inputs.
+"""How close do correct implementations come to the tolerance, and how large a real change would
+the tolerance let through? Prints, per row and property, over many random inputs (the explicit
+large-size input and the long-tailed draws included):
+
+- `worst / allowed`: the largest |actual - expected| / allowed (a ratio near 1 would mean a
+  tolerance that a correct implementation could one day exceed; 1e-2 a hundredfold margin);
+- `admits (rel)`: the median over inputs of allowed / max|expected|: the relative change of the
+  result that would still pass (a bug smaller than this would hide; the median, because an input
+  whose result is near 0, lr = 0 say, makes any absolute allowance look large);
+- `admits at large`: the same on the row's explicit large-size input alone.
 
     python -m benchmarks.tolerance_headroom [--examples 100] [--impl impls.reference] [-k NAME]
 
-A ratio near 1 would mean a tolerance that a correct implementation could one day exceed; a
-ratio of 1e-2 means a hundredfold margin. (The tolerance itself is never tuned from this: see
-scanprops/tolerance.py for how it is derived.)
+The tolerance itself is never tuned from this: see scanprops/tolerance.py for how it is derived.
 """
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ from scanprops.catalog import CATALOG  # noqa: E402
 from scanprops.seam import Seam  # noqa: E402
 
 WORST: dict[tuple[str, str], float] = {}
+ADMITS: dict[tuple[str, str], list[float]] = {}
 CURRENT: list[tuple[str, str]] = []
 _within = families.within
 
@@ -38,7 +45,24 @@ def recording_within(actual, expected, atol):
         finite = ratio[np.isfinite(ratio)]
         if finite.size:
             WORST[CURRENT[-1]] = max(WORST.get(CURRENT[-1], 0.0), float(finite.max()))
+        size = float(np.max(np.abs(e[np.isfinite(e)]), initial=0.0))
+        if size > 0:
+            admits = float(np.max(np.broadcast_to(atol, a.shape))) / size
+            ADMITS.setdefault(CURRENT[-1], []).append(admits)
     return _within(actual, expected, atol)
+
+
+def admits_at_large(problem) -> float:
+    """allowed / max|expected| on the row's explicit large-size input."""
+    if problem.large is None:
+        return float("nan")
+    from scanprops import expect
+
+    case = problem.large(0)
+    expected = families.leaves(expect.value(problem, case))
+    atol = np.asarray(problem.budget(case).atol())
+    size = max(float(np.max(np.abs(np.asarray(e, np.float64)), initial=0.0)) for e in expected)
+    return float(np.max(atol)) / size if size else float("nan")
 
 
 def main() -> None:
@@ -51,7 +75,8 @@ def main() -> None:
     settings.load_profile("headroom")
     families.within = recording_within
     seam = Seam(importlib.import_module(args.impl), args.impl)
-    print(f"{'function':<22} {'property':<10} {'worst error / allowed':>22} {'seconds':>8}")
+    print(f"{'function':<22} {'property':<10} {'worst / allowed':>16} {'admits (rel)':>13} "
+          f"{'admits at large':>16} {'seconds':>8}")
     for problem in CATALOG:
         if args.k not in problem.name or not seam.provides(problem.name):
             continue
@@ -62,7 +87,10 @@ def main() -> None:
             start = time.perf_counter()
             families.FAMILIES[family](problem, seam)
             worst = WORST.get((problem.name, family), 0.0)
-            print(f"{problem.name:<22} {family:<10} {worst:>22.3g} {time.perf_counter() - start:>8.1f}")
+            admits = float(np.median(ADMITS.get((problem.name, family), [float("nan")])))
+            large = admits_at_large(problem) if family == "oracle" else float("nan")
+            print(f"{problem.name:<22} {family:<10} {worst:>16.3g} {admits:>13.2g} {large:>16.2g} "
+                  f"{time.perf_counter() - start:>8.1f}", flush=True)
 
 
 if __name__ == "__main__":

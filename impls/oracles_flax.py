@@ -112,9 +112,11 @@ def gru_step(xp, p: Params, h, x):
 
 def gru_final_carry(xp, params_at: Callable[[int], Params], x, hidden):
     """The carry after stepping through x[0], x[1], ... from zeros, with params_at(t) at step t."""
+    from impls.oracles import rows
+
     h = xp.zeros(hidden)
-    for t in range(x.shape[0]):
-        h = gru_step(xp, params_at(t), h, x[t])
+    for t, x_t in enumerate(rows(xp, x)):
+        h = gru_step(xp, params_at(t), h, x_t)
     return h
 
 

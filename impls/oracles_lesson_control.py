@@ -77,4 +77,6 @@ def activation(xp, x, choice, *, wrap=False, exact_gelu=False):
         return 0.5 * x * (1.0 + xp.tanh(GELU_C * (x + 0.044715 * x**3)))
     if k == 2:
         return xp.tanh(x)
-    return x / (1.0 + xp.exp(-x))
+    # x * sigmoid(x) with sigmoid(x) = (1 + tanh(x/2)) / 2: the same function as x / (1 + exp(-x)),
+    # whose exp overflows (and whose float64 gradient is inf/inf) far past the knee
+    return x * 0.5 * (1.0 + xp.tanh(0.5 * x))

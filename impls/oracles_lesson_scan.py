@@ -7,6 +7,8 @@ itself uses their defaults.
 """
 from __future__ import annotations
 
+from impls.oracles import rows
+
 
 def _stack(xp, values, shape_of_one):
     """xp.stack, also for an empty loop (a (0, ...) array)."""
@@ -15,7 +17,7 @@ def _stack(xp, values, shape_of_one):
 
 # --- running_sum, custom_cumsum: inclusive cumulative sum -------------------------------------
 def cumulative_sum(xp, xs, *, exclusive=False, reverse=False):
-    seq = xs[::-1] if reverse else xs
+    seq = rows(xp, xs)[::-1] if reverse else rows(xp, xs)
     total, out = 0.0, []
     for x in seq:
         out.append(total if exclusive else total + x)
@@ -29,7 +31,7 @@ def ema(xp, xs, alpha, *, swapped=False, start_from_zero=False):
     keep, take = (alpha, 1 - alpha) if swapped else (1 - alpha, alpha)
     prev = 0.0 * xs[0] if start_from_zero else None
     out = []
-    for x in xs:
+    for x in rows(xp, xs):
         prev = x if prev is None else take * x + keep * prev
         out.append(prev)
     return xp.stack(out)
@@ -40,7 +42,7 @@ def rnn_preactivations(xp, params, h0, xs, *, carry_updated=True, transposed_rec
     """The pre-activation vector of each step, and each hidden state."""
     W_h = params["W_h"].T if transposed_recurrence else params["W_h"]
     h, pre, hs = h0, [], []
-    for x in xs:
+    for x in rows(xp, xs):
         v = W_h @ h + params["W_x"] @ x + params["b"]
         new_h = xp.tanh(v)
         pre.append(v)

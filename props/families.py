@@ -122,7 +122,7 @@ def oracle(problem: Problem, seam: Seam, max_examples: int | None = None) -> Non
             raise mismatch(problem.name, "oracle", case, "the result differs from the Python-loop oracle",
                            want, got, budget, hint=pitfall_hint(problem, case, actual, expected, atol))
 
-    hypothesis_check(problem.cases(), check, problem.edge_cases, max_examples=max_examples)
+    hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
 
 # --- 2. shape and dtype -----------------------------------------------------------------------
@@ -145,7 +145,7 @@ def shape(problem: Problem, seam: Seam, max_examples: int | None = None) -> None
                         f"  got:       {', '.join(f'{g.dtype}{list(g.shape)}' for g in got)}",
                         f"  hint:      {hint}" if hint else "")
 
-    hypothesis_check(problem.cases(), check, problem.edge_cases, max_examples=max_examples)
+    hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
 
 # --- 3. pre-update losses ---------------------------------------------------------------------
@@ -165,7 +165,7 @@ def pre_update(problem: Problem, seam: Seam, max_examples: int | None = None) ->
                            expected[part], actual[part], sub, expected_label="pre-update losses, float64 oracle",
                            hint=pitfall_hint(problem, case, actual, expected, np.broadcast_to(budget.atol(), expected.shape)))
 
-    hypothesis_check(problem.cases(), check, problem.edge_cases, max_examples=max_examples)
+    hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
 
 # --- 4a. jit invariance -----------------------------------------------------------------------
@@ -182,7 +182,7 @@ def jit(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                            hint="Results that change under jit usually come from Python side effects or "
                            "state captured at trace time (a global counter, a cached value).")
 
-    hypothesis_check(problem.cases(), check, problem.edge_cases, max_examples=max_examples)
+    hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
 
 # --- 4b. grad matches the oracle's grad -------------------------------------------------------
@@ -216,7 +216,7 @@ def grad(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                                    actual_label=f"jax.grad, cotangent c = {cot.ravel()[:4].tolist()}...",
                                    hint=hint)
 
-    hypothesis_check(problem.cases(), check, problem.edge_cases, max_examples=max_examples)
+    hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
 
 # --- 4c. vmap invariance ----------------------------------------------------------------------
@@ -242,7 +242,8 @@ def vmap(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                                hint="Results that change under vmap usually come from reducing over the "
                                "wrong axis (axis=0 or a full sum where the batch is not the leading one).")
 
-    hypothesis_check(_batches(problem), check, max_examples=max_examples)
+    large = (tuple(problem.large(salt) for salt in range(VMAP_BATCH)),) if problem.large is not None else ()
+    hypothesis_check(_batches(problem), check, large, max_examples=max_examples)
 
 
 # --- 5. every visible device ------------------------------------------------------------------
@@ -275,7 +276,7 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
                                TRANSFORM_FACTOR, expected_label=str(visible[0]), actual_label=str(device),
                                hint="identical CPU devices must agree bit for bit" if bitwise else "")
 
-    hypothesis_check(problem.cases(), check, problem.edge_cases, max_examples=max_examples)
+    hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
 
 # --- 6. structure: a compiled loop that does not grow ----------------------------------------
@@ -307,8 +308,10 @@ def structure(problem: Problem, seam: Seam, max_examples: int | None = None) -> 
                         "  hint:      part of the loop is a Python `for` that unrolls at trace time; move it "
                         "into the scan body.")
 
-    # The verdict depends on shapes only: two pairs, and nothing to gain from shrinking values.
-    hypothesis_check(_two_lengths(problem), check, max_examples=2, phases=(Phase.explicit, Phase.generate))
+    # The verdict depends on shapes only: two pairs (and the large sizes at both lengths), and
+    # nothing to gain from shrinking values.
+    large = ((problem.large(0, short_n), problem.large(0, long_n)),) if problem.large is not None else ()
+    hypothesis_check(_two_lengths(problem), check, large, max_examples=2, phases=(Phase.explicit, Phase.generate))
 
 
 FAMILIES: dict[str, Callable[[Problem, Seam], None]] = {

@@ -39,6 +39,9 @@ class Problem:
     out: Callable[[Case], Any]  # Out, or a tuple of Out
     budget: Callable[[Case], Budget]
     edge_cases: tuple[Case, ...] = ()
+    # large(salt, length=None) -> Case: a fixed input at the current profile's large sizes on
+    # every axis (the loop length `length` when given); salts give other values, same shapes.
+    large: Callable[..., Case] | None = None
     static: tuple[str, ...] = ()  # ints and callables: jit-static, never vmapped or differentiated
     differentiable: tuple[str, ...] = ()
     loop_length: str | None = None  # what `cases(length=...)` sets; enables `structure`
@@ -50,6 +53,11 @@ class Problem:
     count_cap: int | None = None  # termination: bound on integer outputs (iteration counts)
     oracle_leaves: tuple[int, ...] | None = None  # outputs the oracle defines (None: all); others in `notes`
     notes: str = ""
+
+    def examples(self) -> tuple[Case, ...]:
+        """The inputs every property runs before Hypothesis draws: the edge cases, then one at
+        the large sizes (so a bug that starts past some size is met in every run)."""
+        return self.edge_cases + ((self.large(0),) if self.large is not None else ())
 
     @property
     def families(self) -> tuple[str, ...]:

@@ -3,11 +3,12 @@
 Seeds and sizes come from small pools because every new shape costs compiles, in the code
 under test (an eager GRU call compiles its scans every time, about 0.2 s, and each new (H, D)
 adds about 0.5 s of per-op compiles, per device) and in the oracle's x64 gradient; under jit
-every new seed does too. The GRU draws (H, D) as one of a few pairs from the pools, so the
-edge cases and drawn cases share compiled shapes. The seed pool holds the largest int32
-seed, which `PRNGKey` must take without overflow. x is float32 in [-2, 2], where tanh and the
-sigmoid gates are neither linear nor saturated. Everything shrinks towards seed 0, the
-smallest sizes, T = 0 and all-zero x.
+every new seed does too. The GRU draws (H, D) as one of a few pairs from the pools (a large
+pair one time in ten), so the edge cases and drawn cases share compiled shapes. Seeds come from
+a pool holding the largest int32 seed, which `PRNGKey` must take without overflow, or from the
+whole non-negative int32 range. x is unit-sized data scaled by 2**e, |e| <= 3: at 2**-3 tanh and
+the sigmoid gates are nearly linear, at 2**3 they saturate. Everything shrinks towards seed 0,
+the smallest sizes, T = 0 and all-zero x.
 """
 from __future__ import annotations
 
@@ -15,11 +16,30 @@ import numpy as np
 from hypothesis import strategies as st
 
 from scanprops.cases import Case
-from strategies.pools import FEATURES, HIDDEN, STEPS, float32_arrays
+from strategies.pools import FEATURES, HIDDEN, STEPS, float32_arrays, powers_of_two, rng
 
 SEEDS = (0, 1, 2, 3, 2**31 - 1)
-GRU_SIZES = ((1, 1), (2, 3), (3, 2), (8, 5))  # (H, D), from HIDDEN x FEATURES
-assert all(h in HIDDEN and d in FEATURES for h, d in GRU_SIZES)
+GRU_SIZES = ((1, 1), (2, 3), (3, 2), (8, 5))  # (H, D), from the small pools
+GRU_ODD = (17, 9)  # (H, D), from the odd sizes
+assert all(h in HIDDEN.small and d in FEATURES.small for h, d in GRU_SIZES)
+assert GRU_ODD[0] in HIDDEN.odd and GRU_ODD[1] in FEATURES.odd
+SATURATION = 3  # x is scaled by 2**e, |e| <= SATURATION
+
+
+def seeds() -> st.SearchStrategy[int]:
+    """A pooled seed, or any non-negative int32; shrinks towards 0."""
+    return st.one_of(st.sampled_from(SEEDS), st.integers(0, 2**31 - 1))
+
+
+def gru_sizes() -> st.SearchStrategy[tuple[int, int]]:
+    """(H, D): 7 in 10 a small pair, 2 the odd pair, 1 the large pair."""
+    big = (HIDDEN.big(), FEATURES.big())
+    return st.integers(0, 9).map(lambda k: GRU_SIZES[k % 4] if k < 7 else GRU_ODD if k < 9 else big)
+
+
+def scaled_x(shape: tuple[int, ...]) -> st.SearchStrategy[np.ndarray]:
+    return st.tuples(float32_arrays(shape), powers_of_two(-SATURATION, SATURATION)).map(
+        lambda t: t[0] * np.float32(t[1]))
 
 
 @st.composite
@@ -29,11 +49,11 @@ def module_cases(draw, length: int | None = None, like: Case | None = None) -> C
     if like is not None:
         seed, hidden, steps = like["seed"], like["hidden"], like["T"]
     else:
-        seed = draw(st.sampled_from(SEEDS))
-        hidden, steps = draw(st.sampled_from(HIDDEN)), draw(st.sampled_from(STEPS))
+        seed = draw(seeds())
+        hidden, steps = draw(HIDDEN.sizes()), draw(STEPS.sizes())
     if length is not None:
         steps = length
-    return Case.of(seed=seed, x=draw(float32_arrays((hidden,))), hidden=hidden, T=steps)
+    return Case.of(seed=seed, x=draw(scaled_x((hidden,))), hidden=hidden, T=steps)
 
 
 @st.composite
@@ -44,11 +64,31 @@ def gru_cases(draw, length: int | None = None, like: Case | None = None) -> Case
         seed, hidden = like["seed"], like["hidden"]
         steps, features = like["x"].shape
     else:
-        seed, (hidden, features) = draw(st.sampled_from(SEEDS)), draw(st.sampled_from(GRU_SIZES))
-        steps = draw(st.sampled_from(STEPS))
+        seed, (hidden, features) = draw(seeds()), draw(gru_sizes())
+        steps = draw(STEPS.sizes())
     if length is not None:
         steps = length
-    return Case.of(seed=seed, x=draw(float32_arrays((steps, features))), hidden=hidden)
+    return Case.of(seed=seed, x=draw(scaled_x((steps, features))), hidden=hidden)
+
+
+def _large_x(r: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Unit data at a few magnitudes per row: some steps near-linear, some saturating."""
+    mags = 2.0 ** r.integers(-SATURATION, SATURATION + 1, shape[:1])
+    return (r.uniform(-2, 2, shape) * mags.reshape((-1,) + (1,) * (len(shape) - 1))).astype(np.float32)
+
+
+def module_large_case(salt: int, length: int | None = None) -> Case:
+    """H and T at their large sizes (T = `length` when given), a fixed large seed."""
+    hidden = HIDDEN.big()
+    x = _large_x(rng(salt, "module"), (hidden,))
+    return Case.of(seed=12345, x=x, hidden=hidden, T=STEPS.big() if length is None else length)
+
+
+def gru_large_case(salt: int, length: int | None = None) -> Case:
+    """H, D and T at their large sizes (T = `length` when given), a fixed large seed."""
+    steps = STEPS.big() if length is None else length
+    x = _large_x(rng(salt, "gru"), (steps, FEATURES.big()))
+    return Case.of(seed=54321, x=x, hidden=HIDDEN.big())
 
 
 def _uniform(shape: tuple[int, ...], salt: int) -> np.ndarray:

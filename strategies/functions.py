@@ -87,7 +87,14 @@ def oscillator(shift: int = 0, scale: float = 1.0) -> Poly:
     return Poly(tuple(scale * c for c in (-s**3 + 2 * s + 2, 3 * s**2 - 2, -3 * s, 1.0)))
 
 
-NO_ROOT = Poly((1.0, 0.0, 1.0))  # x**2 + 1: Newton wanders chaotically, never converges
+NO_ROOT = Poly((1.0, 0.0, 1.0))
+
+
+def power(degree: int, lead: float = 1.0) -> Poly:
+    """lead * x**degree: a multiple root at 0, where Newton's method converges only linearly
+    (x shrinks by (degree - 1) / degree a step), so every one of many steps shows in the result.
+    (At 0 float32 locates the multiple root exactly: there is no cancellation.)"""
+    return Poly((0.0,) * degree + (lead,))  # x**2 + 1: Newton wanders chaotically, never converges
 
 
 # --- how a float32 run of Newton's method relates to the float64 path -----------------------
@@ -96,7 +103,12 @@ class NewtonPath:
     steps: int  # Newton steps taken
     width: int  # rounding terms per step: Horner's 2 per degree
     scale: float  # largest operand magnitude one step's rounding acts on (see below)
-    comparable: bool  # a float32 run ends within Budget(steps + 2, width, scale) of this path's end
+    comparable: bool  # a float32 run ends within `drift` (plus two steps' rounding) of this path's end
+    drift: float = 0.0  # running bound on |float32 x - this path's x| at the end (see below)
+    last: float = 0.0  # the rounding one more step at the end would add: unit * step scale there
+
+
+FLOAT32_FLOOR = 2.0**-100  # below this float32 is near its subnormal range (flushed on CPU)
 
 
 def newton_path(f: Poly, x0: float, max_steps: int, tol: float | None = None) -> NewtonPath:
@@ -107,11 +119,15 @@ def newton_path(f: Poly, x0: float, max_steps: int, tol: float | None = None) ->
     sum|c_k x^k| / |f'| + |f| sum|k c_k x^(k-1)| / f'^2 + |f/f'| + |x_new| (Horner's error bound
     for f and f' carried through the quotient, plus the two final roundings). A step maps an
     error e in x to N'(x) e, N'(x) = f(x) f''(x) / f'(x)^2. The path is `comparable` when every
-    step has |N'| <= 1 (no error is ever amplified, so the float32 run stays within the sum of
-    the per-step errors of this path), and, with `tol`, when every stopping test is decided the
-    same way in float32: |f(x)| is further from tol than float32 can misjudge it, or tol is below
-    float32's noise floor for f there, where stopping or going on both leave x within rounding
-    of the root (that is the `+ 2` in the budget's steps).
+    step has |N'| <= 1 (no error is ever amplified, so the float32 run stays within the
+    propagated sum of the per-step errors of this path), and, with `tol`, when every stopping
+    test is decided the same way in float32: |f(x)| is further from tol than float32 can
+    misjudge it, or tol is below float32's noise floor for f there, where stopping or going on
+    both leave x within rounding of the root (two more steps' rounding, `last`, covers that).
+
+    `drift` is that propagated sum, a running error bound along the path: each step's rounding
+    is added and every earlier error is multiplied by the step's |N'|. Near a root N' -> 0, so
+    Newton forgets the rounding of a far start, and the bound shrinks to the last steps' own.
     """
     fp = f.derivative()
     fpp = fp.derivative()
@@ -119,31 +135,38 @@ def newton_path(f: Poly, x0: float, max_steps: int, tol: float | None = None) ->
     unit = SAFETY * U32 * width
     x = float(x0)
     scale = abs(x)
-    drift = 0.0  # bound on how far float32's x may be from this path's x
+    drift = unit * abs(x)  # x0 itself is a float32 value: exact, but count its size once
     steps = 0
+
+    def step_scale(x: float, fx: float, dfx: float) -> float:
+        q = fx / dfx
+        return f.magnitude(x) / abs(dfx) + abs(fx) * fp.magnitude(x) / dfx**2 + abs(q) + abs(x - q)
+
     while True:
         fx, dfx = float(f(np.float64(x))), float(fp(np.float64(x)))
         if tol is not None:
             noise = unit * f.magnitude(x) + abs(dfx) * drift
             if abs(abs(fx) - tol) <= noise < tol:
-                return NewtonPath(steps, width, scale, False)  # the stopping test is undecided
+                return NewtonPath(steps, width, scale, False, drift)  # the stopping test is undecided
             if not abs(fx) > tol:
                 break
         if steps == max_steps:
             break
         if dfx == 0.0 or not math.isfinite(fx / dfx):
-            return NewtonPath(steps, width, scale, False)  # flat
+            return NewtonPath(steps, width, scale, False, drift)  # flat
+        if 0.0 < min(abs(x), f.magnitude(x), abs(dfx)) < FLOAT32_FLOOR:
+            return NewtonPath(steps, width, scale, False, drift)  # float32 would flush it to zero
         gain = abs(fx * float(fpp(np.float64(x)))) / dfx**2
         if gain > 1.0:
-            return NewtonPath(steps, width, scale, False)  # expanding
-        q = fx / dfx
-        x_new = x - q
-        step_scale = (f.magnitude(x) / abs(dfx) + abs(fx) * fp.magnitude(x) / dfx**2 + abs(q) + abs(x_new))
-        scale = max(scale, step_scale)
-        drift += unit * step_scale
-        x = x_new
+            return NewtonPath(steps, width, scale, False, drift)  # expanding
+        this = step_scale(x, fx, dfx)
+        scale = max(scale, this)
+        drift = gain * drift + unit * this
+        x = x - fx / dfx
         steps += 1
-    return NewtonPath(steps, width, scale, math.isfinite(x))
+    fx, dfx = float(f(np.float64(x))), float(fp(np.float64(x)))
+    last = unit * (step_scale(x, fx, dfx) if dfx != 0.0 and math.isfinite(fx / dfx) else abs(x))
+    return NewtonPath(steps, width, scale, math.isfinite(x), drift, last)
 
 
 # --- strategies -------------------------------------------------------------------------------
@@ -151,18 +174,23 @@ def _quarters(lo: float, hi: float) -> st.SearchStrategy[float]:
     return st.integers(int(lo * 4), int(hi * 4)).map(lambda k: k / 4)
 
 
+ROOT_SPREAD = 4  # roots are scaled by 2**e, |e| <= ROOT_SPREAD
+
+
 @st.composite
 def polys_with_roots(draw) -> tuple[Poly, tuple[float, ...]]:
     """A polynomial of degree 1-3 and its real roots: lead * prod(x - r) + shift with r
-    multiples of 1/4 in [-2, 2], kept only when all its roots are real and at least 1/4 apart
-    (near a double root float32 cannot locate the root)."""
+    multiples of 1/4 in [-2, 2] times one power of two in [2**-4, 2**4] (roots from 1/64 to 32
+    in size; the coefficients stay exact in float32), kept only when all its roots are real and
+    at least a quarter of that power apart (near a double root float32 cannot locate the root)."""
     degree = draw(st.sampled_from((1, 2, 3)))
     grid = draw(st.lists(_quarters(-2, 2), min_size=degree, max_size=degree, unique=True))
     lead = draw(st.sampled_from((1.0, -1.0, 0.5, 2.0)))
     shift = draw(st.sampled_from((0.0, 0.125, -0.25, 0.046875)))
-    f = from_roots(tuple(sorted(grid)), lead, shift)
+    zoom = draw(st.integers(-ROOT_SPREAD, ROOT_SPREAD).map(lambda e: 2.0**e))
+    f = from_roots(tuple(sorted(r * zoom for r in grid)), lead, shift * zoom**degree)
     roots = real_roots(f)
-    assume(len(roots) == degree and all(b - a >= 0.25 for a, b in zip(roots, roots[1:])))
+    assume(len(roots) == degree and all(b - a >= 0.25 * zoom for a, b in zip(roots, roots[1:])))
     return f, roots
 
 

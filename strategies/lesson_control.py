@@ -19,35 +19,49 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from scanprops.cases import Case
-from strategies.functions import NO_ROOT, Poly, float32_near, newton_path, oscillator, polys_with_roots, real_roots
-from strategies.pools import float32_arrays, scalar32
+from strategies.functions import (NO_ROOT, Poly, float32_near, from_roots, newton_path, oscillator, polys_with_roots,
+                                  power, real_roots)
+from strategies.pools import HIDDEN, STEPS, Axis, float32_arrays, powers_of_two, rng, scalar32
 
-NEWTON_STEPS = (0, 1, 2, 3, 5, 20)  # n_iter: unconverged counts, where an off-by-one shows
-MAX_ITERS = (0, 1, 2, 3, 5, 100)  # find_root's max_iter; 100 is the default
-TOLERANCES = (1e-6, 1e-3)  # find_root's tol: the default (below float32's noise floor) and a
-#                            coarse one, where stopping early or late changes the result
+# n_iter: unconverged counts, where an off-by-one shows, the default 20, and long loops
+NEWTON_STEPS = Axis(small=(0, 1, 2, 3, 5, 20), odd=STEPS.odd, large=STEPS.large, thorough=STEPS.thorough)
+# find_root's max_iter: 100 is the default; the large size stops a loop that ran past its cap
+MAX_ITERS = Axis(small=(0, 1, 2, 3, 5, 100), odd=STEPS.odd, large=STEPS.large, thorough=STEPS.thorough)
+# find_root's tol: the default (below float32's noise floor), a coarse one where stopping early or
+# late changes the result, and any power of ten from 1e-9 to 1e-1
+TOLERANCES = (1e-6, 1e-3)
+FAR = 12  # starts reach 2**FAR away from a root (Newton converges from there, outside the roots)
 
 
 # --- Newton's method ----------------------------------------------------------------------------
 @st.composite
 def _start(draw, f: Poly, roots: tuple[float, ...], count: int, tol: float | None) -> float:
     """A float32 start near one of the roots whose path a float32 run can be compared with."""
-    x0 = draw(st.sampled_from(roots).flatmap(lambda r: float32_near(r, 0.75)))
+    radius = 0.75 * 2.0 ** round(np.log2((max(abs(r) for r in roots) + 1.0) / 3))  # as the roots' scale
+    near = st.sampled_from(roots).flatmap(lambda r: float32_near(r, radius))
+    far = st.tuples(st.sampled_from((min(roots), max(roots))), st.integers(1, FAR), st.floats(1.0, 2.0)).map(
+        lambda t: float(np.float32(t[0] + (1 if t[0] == max(roots) else -1) * t[2] * 2.0 ** t[1])))
+    x0 = draw(st.one_of(near, far))
     assume(newton_path(f, x0, count, tol).comparable)
     return x0
 
 
 @st.composite
 def _problem(draw, like: Case | None) -> tuple[Poly, tuple[float, ...] | None]:
-    """(f, roots) from `like`, else drawn: mostly polynomials with roots, sometimes an exact
-    cycle (roots None: the start is the cycle's)."""
+    """(f, roots) from `like`, else drawn: mostly polynomials with separated roots, sometimes
+    an exact cycle (roots None: the start is the cycle's), sometimes a power with a multiple
+    root at 0, on which Newton's method takes many steps."""
     if like is not None:
         f = like["f"]
         if _is_cycle(f):
             return f, None
         return f, real_roots(f)
-    if draw(st.integers(0, 4)) == 0:
+    kind = draw(st.integers(0, 5))
+    if kind == 4:
         return oscillator(draw(st.integers(-2, 2)), draw(st.sampled_from((1.0, 0.5, 2.0, -1.0)))), None
+    if kind == 5:
+        f = power(draw(st.sampled_from((2, 3))), draw(st.sampled_from((1.0, -0.5, 2.0))))
+        return f, real_roots(f)
     return draw(polys_with_roots())
 
 
@@ -64,7 +78,7 @@ def _cycle_start(draw, f: Poly) -> float:
 def newton_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
     """newton_iteration(f, f_prime, x0, n_iter): n_iter from NEWTON_STEPS (or `length`)."""
     f, roots = draw(_problem(like))
-    n_iter = length if length is not None else like["n_iter"] if like is not None else draw(st.sampled_from(NEWTON_STEPS))
+    n_iter = length if length is not None else like["n_iter"] if like is not None else draw(NEWTON_STEPS.sizes())
     x0 = _cycle_start(draw, f) if roots is None else draw(_start(f, roots, n_iter, None))
     return Case.of(f=f, f_prime=f.derivative(), x0=scalar32(x0), n_iter=n_iter)
 
@@ -74,14 +88,42 @@ def find_root_cases(draw, length: int | None = None, like: Case | None = None) -
     """find_root(f, f_prime, x0, tol, max_iter): tol from TOLERANCES, max_iter from MAX_ITERS
     (or `length`)."""
     f, roots = draw(_problem(like))
-    tol = like["tol"] if like is not None else draw(st.sampled_from(TOLERANCES))
-    max_iter = length if length is not None else like["max_iter"] if like is not None else draw(st.sampled_from(MAX_ITERS))
+    tol = like["tol"] if like is not None else draw(tolerances())
+    max_iter = length if length is not None else like["max_iter"] if like is not None else draw(MAX_ITERS.sizes())
     x0 = _cycle_start(draw, f) if roots is None else draw(_start(f, roots, max_iter, tol))
     return Case.of(f=f, f_prime=f.derivative(), x0=scalar32(x0), tol=tol, max_iter=max_iter)
 
 
+def tolerances() -> st.SearchStrategy[float]:
+    return st.one_of(st.sampled_from(TOLERANCES), st.integers(-9, -1).map(lambda k: float(10.0**k)))
+
+
 def _newton_case(f: Poly, x0: float, **rest) -> Case:
     return Case.of(f=f, f_prime=f.derivative(), x0=scalar32(x0), **rest)
+
+
+LARGE_F = from_roots((-1.5, 0.25, 1.75), 0.5)  # three well separated roots
+SLOW_F = power(3, 0.5)  # Newton shrinks x by 2/3 a step: after 80 steps from 2**20 it is still 1e-8
+
+
+def _large_newton(salt: int, count: int, tol: float | None) -> Case:
+    """Many steps that all count: x**3 / 2 from about 2**20 (each step shows in the result),
+    where float32 can follow that many; else LARGE_F from a start thousands of units away."""
+    rest = dict(n_iter=count) if tol is None else dict(tol=tol, max_iter=count)
+    slow = float(np.float32(1.37 * 2.0 ** (20 - salt % 4)))
+    if newton_path(SLOW_F, slow, count, tol).comparable:
+        return _newton_case(SLOW_F, slow, **rest)
+    return _newton_case(LARGE_F, float(np.float32(1.75 + 1.37 * 2.0 ** (10 + salt % 4))), **rest)
+
+
+def newton_large_case(salt: int, length: int | None = None) -> Case:
+    """n_iter at the large size (or `length`), every step counting (see _large_newton)."""
+    return _large_newton(salt, NEWTON_STEPS.big() if length is None else length, None)
+
+
+def find_root_large_case(salt: int, length: int | None = None) -> Case:
+    """max_iter at the large size (or `length`), a far start, a tight tolerance."""
+    return _large_newton(salt, MAX_ITERS.big() if length is None else length, 1e-5)
 
 
 def newton_edge_cases() -> tuple[Case, ...]:
@@ -152,6 +194,11 @@ def sqrt_cases(draw, length: int | None = None, like: Case | None = None) -> Cas
     return Case.of(x=scalar32(np.ldexp(np.float32(mantissa), exponent)))
 
 
+def sqrt_large_case(salt: int, length: int | None = None) -> Case:
+    """A large x with a mantissa far from 1 (the top of the range is among the edge cases)."""
+    return Case.of(x=scalar32(np.ldexp(np.float32(1.37 + 0.11 * salt), 90 + salt)))
+
+
 def sqrt_edge_cases() -> tuple[Case, ...]:
     """0, a perfect square, the seed's 5, 1e-8 and 2e6 (the seed's two defects), 1e-36 (where
     tol * x and g*g - x are subnormal, flushed to zero), and float32's smallest normal and
@@ -161,18 +208,32 @@ def sqrt_edge_cases() -> tuple[Case, ...]:
 
 
 # --- safe_divide --------------------------------------------------------------------------------
-def _signed(lo: float, hi: float) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, width=32).flatmap(lambda v: st.sampled_from((v, -v)))
+DIVISOR_EXP = 60  # |y| = m * 2**e, |e| <= DIVISOR_EXP, m in [1, 2)
+QUOTIENT_EXP = 50  # |x / y| within 2**±QUOTIENT_EXP
+
+
+def _signed(mantissa: float, exponent: int, negative: bool) -> float:
+    return float(np.float32((-1.0 if negative else 1.0) * mantissa * 2.0**exponent))
 
 
 @st.composite
 def safe_divide_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
-    """y = 0 often, else |y| in [2**-8, 2]; x = 0 or |x| in [2**-20, 2]. Both keep x / y and the
-    gradients x / y**2 (times a cotangent) well inside float32's normal range: a subnormal result
-    would be flushed to zero on CPU."""
-    x = draw(st.one_of(st.just(0.0), _signed(2.0**-20, 2.0)))
-    y = draw(st.one_of(st.just(0.0), _signed(2.0**-8, 2.0)))
+    """y = 0 (or -0.0) often, else |y| = m * 2**e from 2**-60 (tiny but nonzero: not zero!) to
+    2**61; x = 0, or |x / y| within 2**±50. That range is what float32 can honour: the quotient
+    and both gradients, 1/y and x/y**2 (times a cotangent), stay inside its normal range (a
+    subnormal result would be flushed to zero on CPU, an infinite one is no gradient)."""
+    ey = draw(st.integers(-DIVISOR_EXP, DIVISOR_EXP))
+    y = draw(st.one_of(st.sampled_from((0.0, -0.0)),
+                       st.builds(_signed, st.floats(1.0, 2.0, exclude_max=True), st.just(ey), st.booleans())))
+    ex = draw(st.integers(-QUOTIENT_EXP, QUOTIENT_EXP)) + (ey if y != 0.0 else 0)
+    x = draw(st.one_of(st.just(0.0), st.builds(_signed, st.floats(1.0, 2.0, exclude_max=True), st.just(ex),
+                                                 st.booleans())))
     return Case.of(x=scalar32(x), y=scalar32(y))
+
+
+def safe_divide_large_case(salt: int, length: int | None = None) -> Case:
+    """A tiny divisor (2**-50) and a large quotient (2**20)."""
+    return Case.of(x=scalar32(_signed(1.1 + 0.1 * salt, -30, salt % 2 == 1)), y=scalar32(_signed(1.3, -50, False)))
 
 
 def safe_divide_edge_cases() -> tuple[Case, ...]:
@@ -188,15 +249,33 @@ def safe_divide_edge_cases() -> tuple[Case, ...]:
 # --- activation ---------------------------------------------------------------------------------
 ACTIVATION_SHAPES = ((), (3,), (2, 4))
 CHOICES = (-2, -1, 0, 1, 2, 3, 4, 7)  # 0-3, and out-of-range choices that clamp
+KNEE = (-4, 9)  # x is [-6, 6] (where the four differ) times 2**e, e in this range: up to 3072
+
+
+def _choices() -> st.SearchStrategy[int]:
+    """A pooled choice, or any int32: out-of-range choices clamp (lax.switch)."""
+    return st.one_of(st.sampled_from(CHOICES), st.integers(-(2**31), 2**31 - 1))
 
 
 @st.composite
 def activation_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
-    """x of a pooled shape with values in [-6, 6] (where the four functions differ), and an
-    int32 choice, in range or not."""
-    shape = like["x"].shape if like is not None else draw(st.sampled_from(ACTIVATION_SHAPES))
-    x = draw(float32_arrays(shape, bound=6.0))
-    return Case.of(x=x, choice=np.asarray(draw(st.sampled_from(CHOICES)), np.int32))
+    """x of a pooled shape (one time in ten a large one) with values in [-6, 6] times a power of
+    two up to 2**9: near 0, around each knee and far into saturation (|x| up to 3072; past a
+    few thousand gelu's x**3 term makes float32's own jax.nn.gelu gradient meaningless). An
+    int32 choice over its whole range."""
+    if like is not None:
+        shape = like["x"].shape
+    else:
+        shape = draw(st.integers(0, 9).map(lambda k: ACTIVATION_SHAPES[k % 3] if k < 9 else (2, HIDDEN.big())))
+    x = draw(float32_arrays(shape, bound=6.0)) * np.float32(draw(powers_of_two(*KNEE)))
+    return Case.of(x=x, choice=np.asarray(draw(_choices()), np.int32))
+
+
+def activation_large_case(salt: int, length: int | None = None) -> Case:
+    """A large x whose elements span -3072 to 3072, every decade, and a choice per salt."""
+    r = rng(salt, "activation")
+    x = (r.uniform(-6, 6, (2, HIDDEN.big())) * 2.0 ** r.integers(KNEE[0], KNEE[1] + 1, (2, HIDDEN.big()))).astype(np.float32)
+    return Case.of(x=x, choice=np.asarray((1, 3, 2, 0)[salt % 4], np.int32))
 
 
 def activation_edge_cases() -> tuple[Case, ...]:

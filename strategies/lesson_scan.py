@@ -3,8 +3,11 @@
 Every loop here is non-expanding, so float32 rounding is not amplified (see
 scanprops/tolerance.py): an EMA is a convex combination; the RNN's recurrent weight and the
 shared layer's weight have entries at most 2**-ceil(log2(size)), so each row and column sums
-to at most 1 in magnitude and the step is a contraction up to tanh/relu (Lipschitz 1).
-Bounds are powers of two so Hypothesis can use them as float32 bounds exactly.
+to at most 1 in magnitude and the step is a contraction up to tanh/relu (Lipschitz 1). That
+bound is the only limit the contract needs; everything that does not feed the recurrence (the
+RNN's input weight, bias, inputs and h0; the layers' input and bias) is drawn across decades,
+so tanh saturates and relu's input is far past its kink. Bounds are powers of two so Hypothesis
+can use them as float32 bounds exactly, and scaling by a power of two is exact.
 """
 from __future__ import annotations
 
@@ -17,12 +20,15 @@ from hypothesis import strategies as st
 from impls import oracles_lesson_scan as oracles
 from scanprops.cases import Case
 from scanprops.tolerance import Budget
-from strategies.pools import FEATURES, HIDDEN, STEPS, float32_arrays, scalar32
+from strategies.pools import FEATURES, HIDDEN, STEPS, float32_arrays, powers_of_two, rng, scalar32
 
-EMA_LENGTHS = tuple(n for n in STEPS if n >= 1)  # ema needs xs[0]: N >= 1 (SPEC)
-# alpha = 0.5 makes swapped coefficients invisible (alpha == 1 - alpha); 0.1 and 0.9 do not.
+# alpha is drawn over all of [0, 1]; these come first and are where shrinking ends. (alpha = 0.5
+# makes swapped coefficients invisible, alpha == 1 - alpha; 0.1 and 0.9 do not.)
 ALPHAS = (0.1, 0.5, 0.9)
-BIAS_OFFSET = 0.125  # |b| >= this for the shared layers (see shared_layers_cases)
+ALPHA_ENDS = (0.0, 1.0, 2.0**-24, 1.0 - 2.0**-24, 2.0**-10, 1.0 - 2.0**-10)  # endpoints and near
+BIAS_OFFSET = 0.125  # |b| >= this (times the bias's magnitude) for the shared layers
+DECADES = 24  # running sums and EMAs: data scaled by 2**e, |e| <= DECADES, per element
+SPREAD = 3  # RNN and shared layers: inputs, biases and input weights scaled by 2**e, |e| <= SPREAD
 
 
 SMALLEST = 2.0 ** -24  # magnitudes below this are drawn as 0 (see `arrays`)
@@ -36,20 +42,47 @@ def arrays(shape: tuple[int, ...], bound: float = 2.0):
     return float32_arrays(shape, bound).map(lambda a: np.where(np.abs(a) < SMALLEST, np.float32(0), a))
 
 
+def scaled(shape: tuple[int, ...], spread: int, bound: float = 2.0):
+    """`arrays` times one power of two in [2**-spread, 2**spread]; shrinks to magnitude 1."""
+    return st.tuples(arrays(shape, bound), powers_of_two(-spread, spread)).map(lambda t: t[0] * np.float32(t[1]))
+
+
+def decades(shape: tuple[int, ...]):
+    """`arrays` with every element scaled by its own power of two within 2**±DECADES: values
+    across many decades in one array, big ones beside small ones. Shrinks to magnitude 1."""
+    exps = float32_arrays(shape, 1.0).map(lambda a: np.rint(a * DECADES))
+    return st.tuples(arrays(shape), exps).map(lambda t: (t[0] * np.exp2(t[1])).astype(np.float32))
+
+
 def contraction_bound(size: int) -> float:
     """The largest power of two <= 1/size: a (size, size) matrix with entries within it has
     row and column sums of magnitude <= 1."""
     return 2.0 ** -math.ceil(math.log2(size))
 
 
+def _u(r: np.random.Generator, shape, bound: float = 2.0, spread: int = 0) -> np.ndarray:
+    """The large inputs' data: uniform in [-bound, bound], times 2**e with |e| <= spread drawn
+    per leading index."""
+    mags = 2.0 ** r.integers(-spread, spread + 1, shape[:1] if shape else ())
+    mags = np.reshape(mags, np.shape(mags) + (1,) * max(len(shape) - 1, 0))
+    return (r.uniform(-bound, bound, shape) * mags).astype(np.float32)
+
+
 # --- running_sum, custom_cumsum -----------------------------------------------------------
 @st.composite
 def sum_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
-    """xs of length N (from the pool, 0 included) in [-2, 2]; shrinks towards zeros."""
-    n = like["xs"].shape[0] if like is not None else draw(st.sampled_from(STEPS))
+    """xs of length N (from the long-tailed pool, 0 included) with elements across decades;
+    shrinks towards zeros."""
+    n = like["xs"].shape[0] if like is not None else draw(STEPS.sizes())
     if length is not None:
         n = length
-    return Case.of(xs=draw(arrays((n,))))
+    return Case.of(xs=draw(decades((n,))))
+
+
+def sum_large_case(salt: int, length: int | None = None) -> Case:
+    """N at its large size (or `length`), elements across decades."""
+    n = STEPS.big() if length is None else length
+    return Case.of(xs=_u(rng(salt, "sum"), (n,), spread=DECADES))
 
 
 def sum_edge_cases() -> tuple[Case, ...]:
@@ -65,20 +98,33 @@ def sum_edge_cases() -> tuple[Case, ...]:
 # --- ema ----------------------------------------------------------------------------------
 @st.composite
 def ema_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
-    """xs of length N >= 1 in [-2, 2] and alpha from ALPHAS (shrinks to the default 0.1)."""
-    n = like["xs"].shape[0] if like is not None else draw(st.sampled_from(EMA_LENGTHS))
+    """xs of length N >= 1 (the long-tailed pool) across decades; alpha anywhere in [0, 1], its
+    endpoints and near-endpoints included (shrinks to the default 0.1)."""
+    n = like["xs"].shape[0] if like is not None else max(draw(STEPS.sizes()), 1)  # xs[0]: N >= 1 (SPEC)
     if length is not None:
         n = length
-    return Case.of(xs=draw(arrays((n,))), alpha=scalar32(draw(st.sampled_from(ALPHAS))))
+    alpha = draw(st.one_of(st.sampled_from(ALPHAS), st.floats(0.0, 1.0, width=32, allow_subnormal=False),
+                           st.sampled_from(ALPHA_ENDS)))
+    return Case.of(xs=draw(decades((n,))), alpha=scalar32(alpha))
+
+
+def ema_large_case(salt: int, length: int | None = None) -> Case:
+    """N at its large size (or `length`), data across decades, an alpha of many digits."""
+    r = rng(salt, "ema")
+    n = STEPS.big() if length is None else length
+    return Case.of(xs=_u(r, (n,), spread=DECADES), alpha=scalar32((0.318309886, 0.7182818, 0.0271828)[salt % 3]))
 
 
 def ema_edge_cases() -> tuple[Case, ...]:
-    """N = 1, all-zero data, and the default alpha = 0.1 on data where swapped coefficients
-    and a zero initial carry show, whatever alphas Hypothesis draws."""
+    """N = 1, all-zero data, the default alpha = 0.1 on data where swapped coefficients and a
+    zero initial carry show, whatever alphas Hypothesis draws, and on the same data the ends
+    of alpha's range and the values next to them (2**-24, 1 - 2**-24, 2**-10, 1 - 2**-10)."""
     return (
         Case.of(xs=np.array([0.75], np.float32), alpha=scalar32(0.1)),
         Case.of(xs=np.zeros((3,), np.float32), alpha=scalar32(0.1)),
         Case.of(xs=np.array([1.0, -2.0, 0.5, 1.5, 2.0], np.float32), alpha=scalar32(0.1)),
+        # alpha at and next to both ends of [0, 1]
+        *(Case.of(xs=np.array([1.0, -2.0, 0.5, 1.5, 2.0], np.float32), alpha=scalar32(a)) for a in ALPHA_ENDS),
     )
 
 
@@ -89,22 +135,31 @@ def rnn_case(W_h, W_x, b, h0, xs) -> Case:
 
 @st.composite
 def rnn_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
-    """H, D, T from the pools; W_h, W_x within contraction_bound of H and D, b and h0 in
-    [-1, 1] and xs in [-2, 2], so pre-activations stay within a few units (tanh not saturated)."""
+    """H, D, T from the long-tailed pools; W_h within contraction_bound(H) (the recurrence must
+    not expand); W_x, b, h0 and xs unit-sized times 2**e, |e| <= SPREAD each, so pre-activations
+    range from nearly linear to deep in tanh's saturation."""
     if like is not None:
         t, d = like["xs"].shape
         h = like["h0"].shape[0]
     else:
-        h, d, t = draw(st.sampled_from(HIDDEN)), draw(st.sampled_from(FEATURES)), draw(st.sampled_from(STEPS))
+        h, d, t = draw(HIDDEN.sizes()), draw(FEATURES.sizes()), draw(STEPS.sizes())
     if length is not None:
         t = length
     return rnn_case(
         draw(arrays((h, h), contraction_bound(h))),
-        draw(arrays((h, d), contraction_bound(d))),
-        draw(arrays((h,), 1.0)),
-        draw(arrays((h,), 1.0)),
-        draw(arrays((t, d))),
+        draw(scaled((h, d), SPREAD, contraction_bound(d))),
+        draw(scaled((h,), SPREAD, 1.0)),
+        draw(scaled((h,), SPREAD, 1.0)),
+        draw(scaled((t, d), SPREAD)),
     )
+
+
+def rnn_large_case(salt: int, length: int | None = None) -> Case:
+    """H, D, T at their large sizes (T = `length` when given); inputs at mixed magnitudes."""
+    r = rng(salt, "rnn")
+    h, d, t = HIDDEN.big(), FEATURES.big(), STEPS.big() if length is None else length
+    return rnn_case(_u(r, (h, h), contraction_bound(h)), _u(r, (h, d), contraction_bound(d), SPREAD),
+                    _u(r, (h,), 1.0, SPREAD), _u(r, (h,), 1.0), _u(r, (t, d), 2.0, SPREAD))
 
 
 def rnn_edge_cases() -> tuple[Case, ...]:
@@ -155,20 +210,36 @@ def shared_layers_case(w, b, x, num_layers: int) -> Case:
 
 @st.composite
 def shared_layers_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
-    """D and num_layers from the pools, w within contraction_bound(D), x in [-2, 2], and b with
-    BIAS_OFFSET <= |b| <= 5/8: a unit whose input is all zero still sits clear of the relu kink.
+    """D and num_layers from the long-tailed pools, w within contraction_bound(D) (the layer
+    must not expand), x in [-2, 2] and b with BIAS_OFFSET <= |b| <= 5/8, each times its own
+    2**e, |e| <= SPREAD: a unit whose input is all zero still sits clear of the relu kink.
     Inputs whose pre-activations come within rounding of 0 are rejected (clear_of_relu_kink)."""
     if like is not None:
         d, layers = like["x"].shape[0], like["num_layers"]
     else:
-        d, layers = draw(st.sampled_from(FEATURES)), draw(st.sampled_from(STEPS))
+        d, layers = draw(FEATURES.sizes()), draw(STEPS.sizes())
     if length is not None:
         layers = length
     raw_b = draw(arrays((d,), 0.5))
     b = np.where(raw_b >= 0, raw_b + np.float32(BIAS_OFFSET), raw_b - np.float32(BIAS_OFFSET)).astype(np.float32)
-    case = shared_layers_case(draw(arrays((d, d), contraction_bound(d))), b, draw(arrays((d,))), layers)
+    b = b * np.float32(draw(powers_of_two(-SPREAD, SPREAD)))
+    case = shared_layers_case(draw(arrays((d, d), contraction_bound(d))), b, draw(scaled((d,), SPREAD)), layers)
     assume(clear_of_relu_kink(case))
     return case
+
+
+def shared_layers_large_case(salt: int, length: int | None = None) -> Case:
+    """D and num_layers at their large sizes (num_layers = `length` when given); the first
+    input (by salt) clear of the relu kink."""
+    d, layers = FEATURES.big(), STEPS.big() if length is None else length
+    for attempt in range(100):
+        r = rng(1000 * salt + attempt, "layers")
+        raw_b = r.uniform(-0.5, 0.5, d)
+        b = (np.where(raw_b >= 0, raw_b + BIAS_OFFSET, raw_b - BIAS_OFFSET) * 2.0 ** r.integers(-1, 2)).astype(np.float32)
+        case = shared_layers_case(_u(r, (d, d), contraction_bound(d)), b, _u(r, (d,), 2.0, SPREAD), layers)
+        if clear_of_relu_kink(case):
+            return case
+    raise AssertionError("no large shared-layers input clear of the relu kink in 100 tries")
 
 
 def shared_layers_edge_cases() -> tuple[Case, ...]:

@@ -1,15 +1,61 @@
-"""The size pools every strategy draws from, and the float elements they use."""
+"""The size pools every strategy draws from, the magnitudes values are drawn at, and the float
+elements they use.
+
+Sizes are long-tailed draws from fixed pools. Most draws are small (the edge sizes 0 and 1 and a
+few others: cheap, and where off-by-one bugs show), some are odd sizes past them that are not
+powers of two (9, 17, 33), and one in ten is the axis's large size. Every distinct shape costs a
+compile (80-100 ms; about 1.5 s for a GRU), so the pools keep the shapes of a test few; a scan
+compiles in constant time in its length, so long loops cost little. On top of the draws, every
+property runs one explicit input at the large sizes of every axis at once (each row's `large`),
+so a bug that starts past some size is met in every run, not only when the dice say so.
+
+The large sizes depend on the Hypothesis profile: `thorough` goes further (see LARGE). They are
+not powers of two either, so a loop cut at 64 or 256 steps is caught too.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-STEPS = (0, 1, 2, 3, 5, 8)  # N (batches) and T (time steps): includes the empty loop
-WIDTHS = (1, 2, 3, 4)  # B (batch size)
-HIDDEN = (1, 2, 3, 4, 8)  # H
-FEATURES = (1, 2, 3, 5)  # D
-STRUCTURE_LENGTHS = (2, 7)  # two loop lengths whose jaxprs must be the same size
+
+@dataclass(frozen=True)
+class Axis:
+    """One size axis: its small pool, its odd mid sizes, and its large size per profile."""
+
+    small: tuple[int, ...]
+    odd: tuple[int, ...]
+    large: int  # default and ci profiles
+    thorough: int  # the `thorough` profile
+
+    def big(self) -> int:
+        """This axis's large size in the current Hypothesis profile."""
+        return self.thorough if _profile() == "thorough" else self.large
+
+    def sizes(self) -> st.SearchStrategy[int]:
+        """7 draws in 10 from `small`, 2 from `odd`, 1 the large size; shrinks to small[0]."""
+        big = self.big()
+        return st.integers(0, 9).flatmap(
+            lambda k: st.sampled_from(self.small) if k < 7 else st.sampled_from(self.odd) if k < 9 else st.just(big))
+
+
+def _profile() -> str:
+    return settings.get_current_profile_name() if hasattr(settings, "get_current_profile_name") else "default"
+
+
+# Large sizes: the issue's floors (N, T, layers >= 64; B >= 32; H >= 64; D >= 16), past the
+# powers of two a truncating bug would likely pick, and far larger under `thorough`.
+STEPS = Axis(small=(0, 1, 2, 3, 5), odd=(9, 17, 33), large=80, thorough=300)  # N, T, num_layers, n_iter
+WIDTHS = Axis(small=(1, 2, 3, 4), odd=(9, 17), large=40, thorough=96)  # B (batch size)
+HIDDEN = Axis(small=(1, 2, 3, 4, 8), odd=(9, 17), large=72, thorough=160)  # H
+FEATURES = Axis(small=(1, 2, 3, 5), odd=(9,), large=20, thorough=40)  # D
+
+# `structure` traces (never compiles) the program at two lengths whose jaxprs must be the same
+# size; the long one is past the odd sizes, so a loop unrolled only up to some count shows.
+STRUCTURE_LENGTHS = (2, 37)
 
 
 def unit_floats(bound: float = 2.0) -> st.SearchStrategy[float]:
@@ -22,5 +68,17 @@ def float32_arrays(shape: tuple[int, ...], bound: float = 2.0) -> st.SearchStrat
     return hnp.arrays(np.float32, shape, elements=unit_floats(bound))
 
 
+def powers_of_two(lo: int, hi: int) -> st.SearchStrategy[float]:
+    """2**e for an integer e in [lo, hi] (lo <= 0 <= hi): a magnitude to scale unit-sized data
+    by. Multiplying by it is exact, so it moves data across decades without changing its digits.
+    Shrinks towards 1."""
+    return st.integers(lo, hi).map(lambda e: float(2.0**e))
+
+
 def scalar32(value: float) -> np.ndarray:
     return np.asarray(value, dtype=np.float32)
+
+
+def rng(salt: int, row: str) -> np.random.Generator:
+    """The random source of a row's explicit large input: fixed per (row, salt), so runs repeat."""
+    return np.random.default_rng([salt, *row.encode()])

@@ -87,7 +87,7 @@ def test_the_child_sees_the_same_devices(short_deadline):
 
 def test_termination_fails_a_find_root_without_max_iter_on_generated_inputs(short_deadline):
     """Generated stress inputs alone (no explicit examples) reach a start that never converges."""
-    generated_only = dataclasses.replace(FIND_ROOT, edge_cases=(), stress_examples=())
+    generated_only = dataclasses.replace(FIND_ROOT, edge_cases=(), large=None, stress_examples=())
     with pytest.raises(PropertyFailure) as failure:
         termination(generated_only, Seam(no_cap.__name__, no_cap.__name__), max_examples=10)
     assert failure.value.family == "termination"
@@ -97,7 +97,7 @@ def test_termination_fails_a_find_root_without_max_iter_on_generated_inputs(shor
 def test_the_seed_newton_sqrt_hangs_on_generated_large_x(short_deadline):
     """The seed's absolute test can never hold for large x in float32; the strategy draws such
     x by itself (x = m * 2**e over float32's range)."""
-    generated_only = dataclasses.replace(SQRT, edge_cases=())
+    generated_only = dataclasses.replace(SQRT, edge_cases=(), large=None)
     with pytest.raises(PropertyFailure) as failure:
         termination(generated_only, Seam(seed_literal.__name__, seed_literal.__name__), max_examples=10)
     assert "did not finish" in failure.value.text
@@ -105,7 +105,7 @@ def test_the_seed_newton_sqrt_hangs_on_generated_large_x(short_deadline):
 
 def test_the_seed_newton_sqrt_is_wrong_on_generated_small_x(short_deadline):
     """...and holds at once for small x, where its first guess x/2 is returned."""
-    small_only = dataclasses.replace(SQRT, edge_cases=(), cases=lambda **kw: SQRT.cases(**kw).filter(
+    small_only = dataclasses.replace(SQRT, edge_cases=(), large=None, cases=lambda **kw: SQRT.cases(**kw).filter(
         lambda case: float(case["x"]) < 1.0))
     with pytest.raises(PropertyFailure) as failure:
         oracle(small_only, Seam(seed_literal.__name__, seed_literal.__name__), max_examples=10)

@@ -17,13 +17,13 @@ SQRT_ITERATION_CAP = 100  # newton_sqrt's contract; a correct rule needs at most
 
 # --- budgets (see scanprops/tolerance.py) -----------------------------------------------------
 def _newton_budget(case: Case) -> Budget:
-    """What `newton_path` derives: steps taken + 2, Horner's 2 roundings per degree, and the
-    largest magnitude a step's rounding acts on. Exact cycles get the same (their values are
-    exact, so any budget holds)."""
+    """What `newton_path` derives: the running error bound along the oracle's path, plus two
+    more steps' rounding at its end (a stopping test float32 may decide either way there).
+    Exact cycles get the same (their values are exact, so any budget holds)."""
     tol = case["tol"] if "tol" in case.names else None
     count = case["max_iter"] if tol is not None else case["n_iter"]
     path = newton_path(case["f"], float(case["x0"]), count, tol)
-    return Budget(steps=path.steps + 2, width=path.width, scale=path.scale)
+    return Budget(steps=path.steps + 2, width=path.width, scale=path.scale, running=path.drift + 2 * path.last)
 
 
 def _sqrt_budget(case: Case) -> Budget:
@@ -65,6 +65,7 @@ ROWS: tuple[Problem, ...] = (
         oracle=oracles.newton_iteration,
         cases=cases.newton_cases,
         edge_cases=cases.newton_edge_cases(),
+        large=cases.newton_large_case,
         out=lambda case: Out(()),
         budget=_newton_budget,
         static=("f", "f_prime", "n_iter"),
@@ -91,6 +92,7 @@ ROWS: tuple[Problem, ...] = (
         oracle=oracles.find_root,
         cases=cases.find_root_cases,
         edge_cases=cases.find_root_edge_cases(),
+        large=cases.find_root_large_case,
         out=lambda case: Out(()),
         budget=_newton_budget,
         static=("f", "f_prime", "tol", "max_iter"),
@@ -120,6 +122,7 @@ ROWS: tuple[Problem, ...] = (
         oracle=oracles.newton_sqrt,
         cases=cases.sqrt_cases,
         edge_cases=cases.sqrt_edge_cases(),
+        large=cases.sqrt_large_case,
         out=lambda case: (Out(()), Out((), "int32")),
         budget=_sqrt_budget,
         may_not_terminate=True,
@@ -149,6 +152,7 @@ ROWS: tuple[Problem, ...] = (
         oracle=oracles.safe_divide,
         cases=cases.safe_divide_cases,
         edge_cases=cases.safe_divide_edge_cases(),
+        large=cases.safe_divide_large_case,
         out=lambda case: Out(()),
         budget=_divide_budget,
         differentiable=("x", "y"),
@@ -165,6 +169,7 @@ ROWS: tuple[Problem, ...] = (
         oracle=oracles.activation,
         cases=cases.activation_cases,
         edge_cases=cases.activation_edge_cases(),
+        large=cases.activation_large_case,
         out=lambda case: Out(tuple(case["x"].shape)),
         budget=_activation_budget,
         differentiable=("x",),

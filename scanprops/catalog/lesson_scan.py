@@ -9,7 +9,10 @@ import numpy as np
 from impls import oracles_lesson_scan as oracles
 from scanprops.cases import Case
 from scanprops.problem import Out, Pitfall, Problem, as64
-from scanprops.tolerance import Budget
+from scanprops.tolerance import U32, Budget, growth
+
+TANH_OPS = 2  # rounding operations counted for one float32 tanh (as `activation` does)
+EMA_OPS = 3  # an EMA step: two products and a sum (or a difference, a product and a sum)
 from strategies import lesson_scan as inputs
 
 
@@ -22,22 +25,46 @@ def _sum_budget(case: Case) -> Budget:
 
 
 def _ema_budget(case: Case) -> Budget:
-    """Two products and a sum per step; out[i] is a convex combination of xs[:i+1], so every
-    operand is at most max(|xs[:i+1]|), and (1 - alpha) <= 1 damps earlier errors."""
-    xs = np.abs(as64(case["xs"]))
-    return Budget(steps=len(xs), width=2, scale=np.maximum.accumulate(xs))
+    """A running error bound along the oracle's trajectory. Each step (out[0] too: a correct
+    scan may blend xs[0] with itself, alpha xs[0] + (1 - alpha) xs[0]) rounds a few operations whose operands are at most |xs[i]|, |out[i-1]| and |out[i]|
+    (whichever correct form: alpha x + (1 - alpha) prev, or prev + alpha (x - prev), whose
+    x - prev rounds at the size of prev), and multiplies the error it inherits by (1 - alpha)
+    in [0, 1]. So an early large value's rounding fades as the average forgets it, instead of
+    setting the scale for the rest of the sequence. `scale` (the running max of |xs|) is what
+    the gradient's allowance uses."""
+    xs = as64(case["xs"])
+    alpha = float(case["alpha"])
+    out = oracles.ema(np, xs, alpha)
+    err, bound = 0.0, []
+    for i, x in enumerate(xs):
+        prev = out[i - 1] if i else x  # a scan may also start from xs[0] and blend it with itself
+        err = (1.0 - alpha) * err + growth(EMA_OPS) * U32 * (abs(x) + abs(prev) + abs(out[i]))
+        bound.append(err)
+    return Budget(steps=len(xs), width=2, scale=np.maximum.accumulate(np.abs(xs)), running=np.asarray(bound))
 
 
 def _rnn_budget(case: Case) -> Budget:
-    """Each step sums H + D products and the bias; `scale` is the largest sum of their
-    magnitudes over the steps (float64 trajectory). tanh and the weight bounds of the
-    strategy keep the recurrence from amplifying errors."""
+    """Each step sums H + D products and the bias. `scale` is the largest sum of their
+    magnitudes over the steps (float64 trajectory); the value bound is a running error bound
+    along that trajectory, per step and unit: a step adds its sum's rounding,
+    growth(H + D + 1) * u * (|W_h| |h| + |W_x| |x| + |b|), to what |W_h| carries over from the
+    previous step, tanh multiplies both by its slope 1 - h**2 (near 0 where it saturates) and
+    adds its own rounding, growth(2) * u * |h| (tanh counted as 2 operations, as for the
+    `activation` row; measured: XLA's float32 tanh is within 3.4 ulps near saturation). The
+    strategy's W_h (row sums <= 1) keeps that from growing."""
     params, h0, xs = as64(case["params"]), as64(case["h0"]), as64(case["xs"])
     _, hs = oracles.rnn_preactivations(np, params, h0, xs)
     W_h, W_x, b = (np.abs(params[k]) for k in ("W_h", "W_x", "b"))
-    scale = max((float(np.max(W_h @ np.abs(h) + W_x @ np.abs(x) + b)) for h, x in zip([h0] + hs, xs)), default=0.0)
     t, d = xs.shape
-    return Budget(steps=t + 1, width=h0.shape[0] + d + 1, scale=scale)
+    width = h0.shape[0] + d + 1
+    sums = [W_h @ np.abs(h) + W_x @ np.abs(x) + b for h, x in zip([h0] + hs, xs)]
+    scale = max((float(np.max(s)) for s in sums), default=0.0)
+    err, bound = np.zeros_like(h0), []
+    for s, h in zip(sums, hs):
+        err = (1.0 - h**2) * (growth(width) * U32 * s + W_h @ err) + growth(TANH_OPS) * U32 * np.abs(h)
+        bound.append(err)
+    running = np.stack(bound) if bound else np.zeros((0, h0.shape[0]))
+    return Budget(steps=t + 1, width=width, scale=scale, running=running)
 
 
 # --- known pitfalls, each recognised by a mistaken oracle -------------------------------------
@@ -94,6 +121,7 @@ _RUNNING_SUM = Problem(
     oracle=oracles.cumulative_sum,
     cases=inputs.sum_cases,
     edge_cases=inputs.sum_edge_cases(),
+    large=inputs.sum_large_case,
     out=lambda case: Out(case["xs"].shape),
     budget=_sum_budget,
     differentiable=("xs",),
@@ -112,6 +140,7 @@ ROWS: tuple[Problem, ...] = (
         oracle=oracles.ema,
         cases=inputs.ema_cases,
         edge_cases=inputs.ema_edge_cases(),
+        large=inputs.ema_large_case,
         out=lambda case: Out(case["xs"].shape),
         budget=_ema_budget,
         differentiable=("xs", "alpha"),
@@ -125,6 +154,7 @@ ROWS: tuple[Problem, ...] = (
         oracle=oracles.rnn_forward,
         cases=inputs.rnn_cases,
         edge_cases=inputs.rnn_edge_cases(),
+        large=inputs.rnn_large_case,
         out=lambda case: Out((case["xs"].shape[0], case["h0"].shape[0])),
         budget=_rnn_budget,
         differentiable=("params", "h0", "xs"),
@@ -138,6 +168,7 @@ ROWS: tuple[Problem, ...] = (
         oracle=oracles.apply_shared_layers,
         cases=inputs.shared_layers_cases,
         edge_cases=inputs.shared_layers_edge_cases(),
+        large=inputs.shared_layers_large_case,
         out=lambda case: Out(case["x"].shape),
         budget=inputs.shared_layers_budget,
         static=("num_layers",),
