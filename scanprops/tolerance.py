@@ -25,8 +25,9 @@ make (a running sum in `thorough`) has 300. The strategies keep every loop non-e
 (learning rates below the stability bound, tanh/sigmoid/relu bodies with bounded weights), so
 rounding is never amplified; rows whose loops may amplify (the Flax rows) weight each step by
 the trajectory's own Jacobians, and Newton's method carries a running error bound along the
-oracle's path instead (`Budget.running`, see strategies/functions.py `newton_path`), as does
-the RNN, whose tanh damps an error by its slope 1 - h**2 (near 0 when saturated).
+oracle's path instead (`Budget.running`, see strategies/functions.py `newton_path`), as do
+the RNN, whose tanh damps an error by its slope 1 - h**2 (near 0 when saturated), and the EMA,
+which forgets an early error by (1 - alpha) a step (scanprops/catalog/lesson_scan.py).
 
 Nothing here depends on which implementation is under test, and nothing is tuned to let a
 particular implementation pass: a plausible bug (an off-by-one step, a post-update loss, a
