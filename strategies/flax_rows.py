@@ -5,8 +5,8 @@ under test (an eager GRU call compiles its scans every time, about 0.2 s, and ea
 adds about 0.5 s of per-op compiles, per device) and in the oracle's x64 gradient; under jit
 every new seed does too. The GRU draws (H, D) as one of a few pairs from the pools (a large
 pair one time in ten), so the edge cases and drawn cases share compiled shapes. Seeds come from
-a pool holding the largest int32 seed, which `PRNGKey` must take without overflow, or from the
-whole non-negative int32 range. x is unit-sized data scaled by 2**e, |e| <= 3: at 2**-3 tanh and
+a pool holding the largest int32 seed, which `PRNGKey` must take without overflow, or (one time
+in ten) from the whole non-negative int32 range. x is unit-sized data scaled by 2**e, |e| <= 3: at 2**-3 tanh and
 the sigmoid gates are nearly linear, at 2**3 they saturate. Everything shrinks towards seed 0,
 the smallest sizes, T = 0 and all-zero x.
 """
@@ -27,14 +27,16 @@ SATURATION = 3  # x is scaled by 2**e, |e| <= SATURATION
 
 
 def seeds() -> st.SearchStrategy[int]:
-    """A pooled seed, or any non-negative int32; shrinks towards 0."""
-    return st.one_of(st.sampled_from(SEEDS), st.integers(0, 2**31 - 1))
+    """9 draws in 10 a pooled seed, 1 any non-negative int32; shrinks towards 0. (Under jit the
+    seed is static: every new one recompiles the whole init and apply, about 1 s for a GRU.)"""
+    return st.integers(0, 9).flatmap(lambda k: st.sampled_from(SEEDS) if k < 9 else st.integers(0, 2**31 - 1))
 
 
 def gru_sizes() -> st.SearchStrategy[tuple[int, int]]:
-    """(H, D): 7 in 10 a small pair, 2 the odd pair, 1 the large pair."""
+    """(H, D): 8 in 10 a small pair, 1 the odd pair, 1 the large pair. (Each new pair costs a
+    GRU compile per transform and per device.)"""
     big = (HIDDEN.big(), FEATURES.big())
-    return st.integers(0, 9).map(lambda k: GRU_SIZES[k % 4] if k < 7 else GRU_ODD if k < 9 else big)
+    return st.integers(0, 9).map(lambda k: GRU_SIZES[k % 4] if k < 8 else GRU_ODD if k < 9 else big)
 
 
 def scaled_x(shape: tuple[int, ...]) -> st.SearchStrategy[np.ndarray]:
