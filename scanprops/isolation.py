@@ -54,6 +54,11 @@ Limits (environment variables; the defaults in parentheses):
   process creation).
 - SCANPROPS_CHILD_OUTPUT_KB (64): what is kept of the child's stdout and stderr (the rest is
   read and dropped, so a flood cannot block or fill anything).
+
+JAX's persistent compilation cache (scanprops/compile_cache.py): the plugin hands its folders to
+`set_compile_cache`; each child gets its submission's own folder in its start-up message (and a
+child is replaced rather than reused for an implementation with another folder). JAX's cache
+settings in this process's environment are not passed on: the parent decides.
 """
 from __future__ import annotations
 
@@ -76,6 +81,7 @@ from typing import Any
 
 import numpy as np
 
+from scanprops import compile_cache
 from scanprops.cases import Case
 from scanprops.seam import Grad, How, ImplFailure, Jaxpr, JaxprStats, Jit, OnDevice, Outcome, Plain, Vmap
 
@@ -105,6 +111,13 @@ DEFAULT_TIME_BUDGET_S = 600.0
 
 _BUDGET_END: float | None = None  # wall-clock time (time.time()) at which the run's budget ends
 _BUDGET_S: float | None = None
+_CACHE: compile_cache.Folders | None = None  # the compilation cache's folders; None: off
+
+
+def set_compile_cache(folders: compile_cache.Folders | None) -> None:
+    """The compilation cache's folders (the children's are under `folders.children`), or None."""
+    global _CACHE
+    _CACHE = folders
 
 
 def set_budget(end: float | None, total: float | None) -> None:
@@ -364,6 +377,8 @@ class Executor:
         self._stderr: _Drain | None = None
         self._stdout: _Drain | None = None
         self._trusted: bool | None = None
+        self._cache_dir: str | None = None  # the running child's compilation cache folder
+        self._cache_dirs: dict[tuple, str | None] = {}  # (cache folders, module) -> its children's folder
         self._seq = 0
         self._loaded: set[str] = set()
         self._verdict: SubmissionError | None = None  # tampering or the answer key: for good
@@ -430,6 +445,7 @@ class Executor:
     # --- the exchange --------------------------------------------------------------------------------
     def _request(self, ref: ModuleRef, message: tuple, deadline: float, function: str) -> tuple:
         if (self._process is None or self._process.poll() is not None or self._trusted != ref.trusted
+                or self._cache_dir != self._cache_for(ref)
                 or ref.spec not in self._loaded and len(self._loaded) >= RECYCLE_AFTER_MODULES):
             self._start(ref)
         if ref.spec not in self._loaded:
@@ -507,6 +523,13 @@ class Executor:
         self._stop()
         raise ProtocolViolation(f"{function}: the isolated process sent an unknown reply {_describe_wire(reply)}")
 
+    def _cache_for(self, ref: ModuleRef) -> str | None:
+        """The compilation cache folder of a child for `ref` (one per submission), or None."""
+        key = (_CACHE, ref)
+        if key not in self._cache_dirs:
+            self._cache_dirs[key] = compile_cache.children_folder(_CACHE, ref.spec, ref.path, ref.trusted)
+        return self._cache_dirs[key]
+
     def _budget_text(self) -> str:
         return (f"not run: the run's time budget of {_BUDGET_S:g} s (--time-budget) was spent; "
                 "slow or hanging calls used it up")
@@ -539,6 +562,8 @@ class Executor:
         self._workdir = tempfile.mkdtemp(prefix="scan-child-")
         env = {"PATH": os.defpath, "HOME": self._workdir, "TMPDIR": self._workdir, "LANG": "C.UTF-8"}
         for key, value in os.environ.items():
+            if key.startswith(("JAX_COMPILATION_CACHE", "JAX_ENABLE_COMPILATION_CACHE", "JAX_PERSISTENT_CACHE")):
+                continue  # the compilation cache is the parent's decision (below)
             if key.startswith(("JAX_", "XLA_", "TF_CPP_")) or key in ("OMP_NUM_THREADS",):
                 env[key] = value
         cpu_devices = _cpu_device_count()
@@ -550,7 +575,7 @@ class Executor:
             "path": _child_path(ref), "trusted": ref.trusted, "harness_dirs": HARNESS_DIRS,
             "parent_pid": os.getpid(), "cpu_devices": cpu_devices, "memory_mb": self.memory_mb,
             "cpu_s": int(_env_float("SCANPROPS_CHILD_CPU_S", cpu_default)),
-            "file_mb": FILE_MB, "tasks": TASKS,
+            "file_mb": FILE_MB, "tasks": TASKS, "compile_cache": self._cache_for(ref),
         }
         self._process = subprocess.Popen(
             [sys.executable, "-I", "-S", str(CHILD_SCRIPT), str(child_reads), str(child_writes)],
@@ -564,6 +589,7 @@ class Executor:
         self._replies = Connection(parent_reads, writable=False)
         self._loaded = set()
         self._trusted = ref.trusted
+        self._cache_dir = config["compile_cache"]
         try:
             self._requests.send_bytes(pickle.dumps(config))
             started = self._replies.poll(self.import_deadline) and _loads(self._replies.recv_bytes(4096))

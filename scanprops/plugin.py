@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from scanprops import devices, isolation, loading, profiles, report
+from scanprops import compile_cache, devices, isolation, loading, profiles, report
 from scanprops.failure import PropertyFailure
 
 KEY = "scanprops"
@@ -39,6 +39,7 @@ class State:
     signature_problems: dict = field(default_factory=dict)
     budget_s: float | None = None  # the run's time budget, None for the harness's own test run
     budget_end: float | None = None
+    cache: compile_cache.Folders | None = None  # JAX's persistent compilation cache; None: off
     results: dict = field(default_factory=dict)  # problem -> family -> entry
     missing: set = field(default_factory=set)
     final: dict | None = None  # the report, once computed
@@ -56,6 +57,10 @@ def pytest_addoption(parser):
                     help="wall-clock budget for the whole run; past it, the properties not yet judged are "
                     f"reported `error` (default with --impl: {isolation.DEFAULT_TIME_BUDGET_S:g}; a correct "
                     "full-catalog run takes about 2 minutes on 2 CPU cores; none for the harness's own tests)")
+    group.addoption("--compile-cache", choices=("on", "off"), default=None,
+                    help="JAX's persistent compilation cache, so that the next run loads programs instead of "
+                    "compiling them (default on, unless SCANPROPS_COMPILE_CACHE=0; folder: $SCANPROPS_CACHE_DIR, "
+                    "else $XDG_CACHE_HOME/scanprops, else ~/.cache/scanprops; see scanprops/compile_cache.py)")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -108,6 +113,13 @@ def pytest_configure(config):
         return
     config.addinivalue_line("markers", "family(name): the SPEC property family a test checks")
     profile = profiles.load(config.getoption("hypothesis_profile", None))
+    if _is_worker(config):  # the controller's decision, so that every process agrees
+        given = config.workerinput.get("scanprops_cache")
+        cache = compile_cache.Folders(*given) if given else None
+    else:
+        cache = compile_cache.folders(config.getoption("compile_cache"))
+    compile_cache.use(cache)  # before anything compiles
+    isolation.set_compile_cache(cache)
     devices.force_cpu_devices(config.getoption("cpu_devices"))
     from scanprops.catalog import CATALOG
 
@@ -116,14 +128,15 @@ def pytest_configure(config):
         state = State(spec=given["scanprops_spec"], resolved=given["scanprops_resolved"], profile=profile,
                       provided=frozenset(given["scanprops_provided"]),
                       signature_problems=dict(given["scanprops_signatures"]),
-                      budget_s=given["scanprops_budget_s"], budget_end=given["scanprops_budget_end"])
+                      budget_s=given["scanprops_budget_s"], budget_end=given["scanprops_budget_end"], cache=cache)
     else:
         spec = config.getoption("impl") or os.environ.get("SCAN_IMPL") or loading.DEFAULT_IMPL
         budget = config.getoption("time_budget")
         if budget is None and spec != loading.DEFAULT_IMPL:  # a submission: always bounded
             budget = isolation.DEFAULT_TIME_BUDGET_S
         state = State(spec=spec, resolved=loading.resolve(spec, Path(config.invocation_params.dir)),
-                      profile=profile, budget_s=budget, budget_end=None if budget is None else time.time() + budget)
+                      profile=profile, budget_s=budget, budget_end=None if budget is None else time.time() + budget,
+                      cache=cache)
     config.stash[_STATE] = state
     isolation.set_budget(state.budget_end, state.budget_s)
     if not _is_worker(config):
@@ -173,6 +186,7 @@ def pytest_configure_node(node):
     node.workerinput["scanprops_signatures"] = dict(state.signature_problems)
     node.workerinput["scanprops_budget_s"] = state.budget_s
     node.workerinput["scanprops_budget_end"] = state.budget_end
+    node.workerinput["scanprops_cache"] = None if state.cache is None else [state.cache.judge, state.cache.children]
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -206,6 +220,8 @@ def pytest_report_header(config):
         f"scanprops: verifying {what}{missing}",
         f"scanprops: jax {env['jax']}, jaxlib {env['jaxlib']}, flax {env['flax']}, backend {env['backend']} "
         f"with {env['devices']} device(s) {env['device_kinds']}; hypothesis profile '{state.profile}'",
+        "scanprops: compile cache " + ("off" if state.cache is None else
+                                       f"{Path(state.cache.judge).parent} (--compile-cache=off to turn it off)"),
     ]
 
 

@@ -20,8 +20,13 @@ Before the submission is imported, this process:
   the harness's packages (scanprops, strategies, props, impls: the reference implementations and
   oracles, i.e. the answer key) or reading their files, reading other processes' /proc entries
   (the report path is on the grader's command line), writing files outside this process's own
-  temporary folder, starting processes, signalling other processes, and opening sockets.
-  Refused imports and reads are reported as `error` with what was attempted.
+  temporary folder (and the compilation-cache folder the parent chose for it, if any), starting
+  processes, signalling other processes, and opening sockets. Refused imports and reads are
+  reported as `error` with what was attempted.
+
+JAX's persistent compilation cache (`use_compile_cache`, also used by the parent for its own
+folder) is pointed at the folder the parent sends, or turned off when it sends none; the child
+never derives it from its environment.
 
 `run_call` is also usable in-process by the harness's own tests and benchmarks on its own
 implementations (scanprops.seam.execute); the properties never call it in their own process.
@@ -398,6 +403,76 @@ def inspect_module(module, catalog: dict) -> dict:
     return {"provided": provided, "signature": problems}
 
 
+# --- JAX's persistent compilation cache ----------------------------------------------------------
+def use_compile_cache(jax_module, path) -> bool:
+    """Point JAX's persistent compilation cache at the folder `path`, caching every program however
+    small or quick to compile; `path` None turns the cache off. Call it before the first compile.
+    Options this JAX does not know are skipped. True when the cache is on."""
+    config = jax_module.config
+
+    def option(name, value) -> bool:
+        try:
+            config.update(name, value)
+            return True
+        except (AttributeError, KeyError, ValueError, TypeError, RuntimeError):
+            return False
+
+    if path is None:
+        option("jax_enable_compilation_cache", False)
+        option("jax_compilation_cache_dir", None)
+        return False
+    option("jax_enable_compilation_cache", True)
+    option("jax_persistent_cache_min_compile_time_secs", 0.0)  # the default (1 s) skips nearly all of ours
+    option("jax_persistent_cache_min_entry_size_bytes", -1)  # no size threshold, and none filled in for us
+    _atomic_cache_writes()
+    return option("jax_compilation_cache_dir", str(path))
+
+
+def _atomic_cache_writes() -> None:
+    """Make the cache's writes atomic: a temporary file in the cache folder, then a rename.
+
+    JAX's LRUCache (without a size limit: no file lock) writes an entry in place with
+    `Path.write_bytes`, so a process reading the same entry meanwhile, e.g. another pytest
+    worker under -n auto, can read it half written (JAX then warns and compiles) and two
+    writers can interleave. With the rename an entry is absent or whole. Left as it is when
+    this JAX's cache does not look as expected."""
+    import pathlib
+    import tempfile
+
+    try:
+        from jax._src import lru_cache
+    except ImportError:
+        return
+    cls = getattr(lru_cache, "LRUCache", None)
+    suffix = getattr(lru_cache, "_CACHE_SUFFIX", "")  # older releases name an entry by its key alone
+    put = getattr(cls, "put", None)
+    if put is None or not isinstance(suffix, str) or getattr(put, "atomic", False):
+        return
+
+    def atomic_put(self, key, value):
+        folder = getattr(self, "path", None)
+        if getattr(self, "eviction_enabled", True) or not key or not isinstance(folder, pathlib.PurePath):
+            return put(self, key, value)  # a size limit (JAX locks) or a remote file system
+        final = os.path.join(str(folder), f"{key}{suffix}")
+        if os.path.exists(final):
+            return None
+        fd, temporary = tempfile.mkstemp(dir=str(folder), prefix=".partial-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(value)
+            os.replace(temporary, final)
+        except BaseException:
+            try:
+                os.remove(temporary)
+            except OSError:
+                pass
+            raise
+        return None
+
+    atomic_put.atomic = True
+    cls.put = atomic_put
+
+
 # --- the sandbox ----------------------------------------------------------------------------------
 class Guard:
     """What the submission must not change or reach, and what it tried."""
@@ -440,12 +515,13 @@ class Guard:
         return found
 
 
-def _install_audit_hook(guard: Guard, trusted: bool, harness_dirs, workdir: str) -> None:
+def _install_audit_hook(guard: Guard, trusted: bool, harness_dirs, workdir: str, cache_dir=None) -> None:
     """Refuse what a submission has no business doing (see the module docstring). Audit hooks
-    cannot be removed; the hook keeps its state in this closure."""
+    cannot be removed; the hook keeps its state in this closure. Writes may go to `workdir` and
+    to `cache_dir` (the compilation cache the parent chose for this child), nowhere else."""
     own_pid = str(os.getpid())
     realpath, sep = os.path.realpath, os.sep
-    workdir = realpath(workdir) + sep
+    writable = tuple(realpath(d) + sep for d in (workdir, cache_dir) if d)
     harness = tuple(realpath(d) + sep for d in harness_dirs)
     itself = realpath(__file__)  # this script (tracebacks read it): no secret, not the answer key
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
@@ -461,7 +537,7 @@ def _install_audit_hook(guard: Guard, trusted: bool, harness_dirs, workdir: str)
         if isinstance(path, bytes):
             path = path.decode(errors="replace")
         full = realpath(str(path))
-        return not (full + sep).startswith(workdir) and full != "/dev/null"
+        return not (full + sep).startswith(writable) and full != "/dev/null"
 
     def hook(event, args):
         if event == "import":
@@ -570,11 +646,14 @@ def main(read_fd: int, write_fd: int) -> None:
         _jax.config.update("jax_num_cpu_devices", config["cpu_devices"])
     except (AttributeError, RuntimeError, KeyError):
         pass  # older jax: XLA_FLAGS (set by the parent) does it
+    cache_dir = config.get("compile_cache")
+    if not use_compile_cache(_jax, cache_dir):
+        cache_dir = None
     _bind()
     _jax.devices()  # start the backend now, not inside the first call's deadline
     _limit_resources(config)
     guard = Guard()
-    _install_audit_hook(guard, config["trusted"], config["harness_dirs"], os.getcwd())
+    _install_audit_hook(guard, config["trusted"], config["harness_dirs"], os.getcwd(), cache_dir)
     dumps = pickle.dumps
     send = replies.send_bytes
     send(dumps(("ready", os.getpid())))

@@ -1,0 +1,128 @@
+"""JAX's persistent compilation cache, for warm runs: the parent's and the children's, apart.
+
+A run spends most of its time compiling (JIT programs of the code under test at many shapes, and
+the oracle's float64 gradients); with the cache on, the next run of the same module loads most
+programs from disk instead. On by default, in a per-user folder:
+
+    $SCANPROPS_CACHE_DIR, else $XDG_CACHE_HOME/scanprops, else ~/.cache/scanprops
+
+Off with `--compile-cache=off` or SCANPROPS_COMPILE_CACHE=0 (the option wins over the variable).
+
+Two kinds of folder, never shared, each keyed on the JAX and jaxlib versions:
+
+- `judge-<jax>-<jaxlib>/`: the pytest controller and workers (the harness's own programs: the
+  oracles' float64 gradients). No code under test ever writes here: a compiled program loaded
+  from the cache is native code, and the judge must not run what a submission wrote.
+- `code-under-test-<jax>-<jaxlib>/<key>/`: the sandboxed children (scanprops/sandbox_child.py),
+  whose audit hook lets them write there and in their temporary folder only. The parent
+  chooses the folder and sends it; the child never derives it from its environment.
+  `<key>` is per submission: `sha256-<first 16 hex digits>` of the implementation file's
+  contents (and its path or module name), or `harness` for the harness's own implementations. So a
+  submission can reach only its own later runs (and identical copies of itself), never another
+  submission's: a shared folder would let one submission leave crafted programs that the next
+  submission's child loads and runs, changing that submission's results. The price: a learner
+  who edits the file starts the children's folder afresh (the judge's folder stays warm).
+
+JAX writes an entry in place, so a reader can meet it half written under -n auto; the children
+and the parent make the writes atomic (sandbox_child.use_compile_cache). Nothing is evicted: each
+submission adds its folder (tens of MB); delete the cache root to reclaim the space.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_DIR = "SCANPROPS_CACHE_DIR"
+ENV_SWITCH = "SCANPROPS_COMPILE_CACHE"
+OFF_WORDS = ("0", "off", "false", "no")
+
+
+@dataclass(frozen=True)
+class Folders:
+    judge: str  # the parent's folder
+    children: str  # the folder under which each submission's children get theirs
+
+
+def root() -> Path:
+    """The per-user cache root (see the module docstring)."""
+    given = os.environ.get(ENV_DIR)
+    if given:
+        return Path(given).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg and os.path.isabs(os.path.expanduser(xdg)) else Path.home() / ".cache"
+    return base / "scanprops"
+
+
+def wanted(option: str | None) -> bool:
+    """The switch: the pytest option (on/off) when given, else the environment variable, else on."""
+    if option is not None:
+        return option.strip().lower() not in OFF_WORDS
+    return os.environ.get(ENV_SWITCH, "1").strip().lower() not in OFF_WORDS
+
+
+def _versions() -> str:
+    from scanprops.report import versions
+
+    found = versions()
+    return f"{found['jax']}-{found['jaxlib']}"
+
+
+def folders(option: str | None) -> Folders | None:
+    """Create the two folders (private to this user) and return them; None when the cache is off
+    or its folders cannot be created (a read-only home, say: the run goes on without it)."""
+    if not wanted(option):
+        return None
+    tag = _versions()
+    base = root()
+    chosen = Folders(str(base / f"judge-{tag}"), str(base / f"code-under-test-{tag}"))
+    try:
+        for folder in (chosen.judge, chosen.children):
+            Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not os.access(folder, os.W_OK):
+                return None
+    except OSError:
+        return None
+    return chosen
+
+
+def use(chosen: Folders | None) -> bool:
+    """Point this process's JAX (the judge's side) at its folder, or turn the cache off. Before
+    the first compile: JAX reads the setting once."""
+    import jax
+
+    from scanprops.sandbox_child import use_compile_cache
+
+    return use_compile_cache(jax, None if chosen is None else chosen.judge)
+
+
+def submission_key(spec: str, path: tuple[str, ...], trusted: bool) -> str:
+    """The children's sub-folder for one implementation: `harness` for the harness's own, else a
+    hash of the implementation file's contents and name (of the name alone if no file is found)."""
+    if trusted:
+        return "harness"
+    digest = hashlib.sha256(spec.encode())
+    origin = spec if spec.endswith(".py") or os.sep in spec else None
+    if origin is None:
+        found = importlib.machinery.PathFinder.find_spec(spec.split(".")[0], list(path) or None)
+        origin = found.origin if found is not None else None
+    try:
+        if origin:
+            digest.update(Path(origin).read_bytes())
+    except OSError:
+        pass
+    return f"sha256-{digest.hexdigest()[:16]}"
+
+
+def children_folder(chosen: Folders | None, spec: str, path: tuple[str, ...], trusted: bool) -> str | None:
+    """The folder a child started for this implementation uses (created here), or None."""
+    if chosen is None:
+        return None
+    folder = Path(chosen.children) / submission_key(spec, path, trusted)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return str(folder)
