@@ -10,6 +10,7 @@ large-size input and the long-tailed draws included):
 - `admits at large`: the same on the row's explicit large-size input alone.
 
     python -m benchmarks.tolerance_headroom [--examples 100] [--impl impls.reference] [-k NAME]
+                                            [--sizes default|thorough]
 
 The tolerance itself is never tuned from this: see scanprops/tolerance.py for how it is derived.
 """
@@ -70,9 +71,14 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=100)
     parser.add_argument("--impl", default="impls.reference")
     parser.add_argument("-k", default="", help="only rows whose name contains this")
+    parser.add_argument("--sizes", choices=("default", "thorough"), default="default",
+                        help="the large sizes of which profile (strategies/pools.py)")
     args = parser.parse_args()
-    settings.register_profile("headroom", parent=settings.get_profile("thorough"), max_examples=args.examples)
-    settings.load_profile("headroom")
+    # Fresh random draws (thorough's settings) at the examples asked for; the profile's name
+    # decides the large sizes.
+    name = "thorough" if args.sizes == "thorough" else "headroom"
+    settings.register_profile(name, parent=settings.get_profile("thorough"), max_examples=args.examples)
+    settings.load_profile(name)
     families.within = recording_within
     seam = Seam(importlib.import_module(args.impl), args.impl)
     print(f"{'function':<22} {'property':<10} {'worst / allowed':>16} {'admits (rel)':>13} "
