@@ -5,7 +5,6 @@ import pickle
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from scanprops.catalog import CATALOG
 from scanprops.tolerance import LAMBDA, SAFETY, U32, Budget
