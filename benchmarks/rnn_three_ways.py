@@ -33,7 +33,7 @@ import numpy as np
 from impls.rnn_three_ways import VERSIONS
 from scanprops.cases import Case
 from scanprops.seam import Jaxpr, execute
-from strategies.lesson_scan import contraction_bound
+from scanprops.strategies.lesson_scan import contraction_bound
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from scanprops import devices
 
 devices.force_cpu_devices(4)
 
-import props.families as families  # noqa: E402
+import scanprops.props.families as families  # noqa: E402
 from scanprops import profiles  # noqa: E402,F401  (registers the profiles)
 from scanprops.catalog import CATALOG  # noqa: E402
 from scanprops.seam import Seam  # noqa: E402

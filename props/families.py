@@ -18,7 +18,7 @@ from scanprops.failure import PropertyFailure, mismatch, plain
 from scanprops.problem import Out, Problem
 from scanprops.seam import Grad, ImplFailure, Jaxpr, Jit, OnDevice, Plain, Seam, Vmap
 from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, within
-from strategies.pools import STRUCTURE_LENGTHS
+from scanprops.strategies.pools import STRUCTURE_LENGTHS
 
 VMAP_BATCH = 3
 
@@ -327,6 +327,6 @@ FAMILIES: dict[str, Callable[[Problem, Seam], None]] = {
     "structure": structure,
 }
 
-from props.termination import termination  # noqa: E402  (it uses the plumbing above)
+from scanprops.props.termination import termination  # noqa: E402  (it uses the plumbing above)
 
 FAMILIES["termination"] = termination

@@ -17,7 +17,7 @@ from scanprops.seam import ImplFailure, Seam
 
 
 def termination(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
-    from props.families import hypothesis_check, leaves  # (families imports this module)
+    from scanprops.props.families import hypothesis_check, leaves  # (families imports this module)
 
     def check(case: Case) -> None:
         try:

@@ -1,7 +1,7 @@
 """Family 5: the same result on every visible device, and it lands where the inputs were committed."""
 import pytest
 
-from props import families
+from scanprops.props import families
 from scanprops.catalog import rows_with
 
 

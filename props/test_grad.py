@@ -1,7 +1,7 @@
 """Family 4b: jax.grad of f equals the gradient of the float64 oracle, for every differentiable input."""
 import pytest
 
-from props import families
+from scanprops.props import families
 from scanprops.catalog import rows_with
 
 

@@ -1,7 +1,7 @@
 """Family 4a: jax.jit(f) gives f's result (within the float32 rounding budget)."""
 import pytest
 
-from props import families
+from scanprops.props import families
 from scanprops.catalog import rows_with
 
 

@@ -1,7 +1,7 @@
 """Family 1: every generated input gives the Python-loop oracle's result."""
 import pytest
 
-from props import families
+from scanprops.props import families
 from scanprops.catalog import rows_with
 
 

@@ -1,7 +1,7 @@
 """Family 3: a collector's losses[i] is the loss at the weight before step i."""
 import pytest
 
-from props import families
+from scanprops.props import families
 from scanprops.catalog import rows_with
 
 

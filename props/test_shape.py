@@ -1,7 +1,7 @@
 """Family 2: exactly the output shape and dtype the catalog states; no silent float64."""
 import pytest
 
-from props import families
+from scanprops.props import families
 from scanprops.catalog import rows_with
 
 

@@ -1,7 +1,7 @@
 """Family 6: a compiled loop whose traced program does not grow with N or T."""
 import pytest
 
-from props import families
+from scanprops.props import families
 from scanprops.catalog import rows_with
 
 

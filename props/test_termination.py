@@ -1,7 +1,7 @@
 """Family 7: a while_loop row returns, within its deadline and iteration cap, on every input."""
 import pytest
 
-from props.termination import termination
+from scanprops.props.termination import termination
 from scanprops.catalog import rows_with
 
 

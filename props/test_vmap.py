@@ -1,7 +1,7 @@
 """Family 4c: jax.vmap(f) over a batch equals f on each input alone, stacked."""
 import pytest
 
-from props import families
+from scanprops.props import families
 from scanprops.catalog import rows_with
 
 

@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import atexit
 import importlib.machinery
+import importlib.util
 import io
 import os
 import pickle
@@ -85,9 +86,31 @@ from scanprops import compile_cache
 from scanprops.cases import Case
 from scanprops.seam import Grad, How, ImplFailure, Jaxpr, JaxprStats, Jit, OnDevice, Outcome, Plain, Vmap
 
-ROOT = Path(__file__).resolve().parents[1]
 CHILD_SCRIPT = Path(__file__).resolve().parent / "sandbox_child.py"
-HARNESS_DIRS = tuple(str(ROOT / d) for d in ("scanprops", "strategies", "props", "impls", "tests", "benchmarks"))
+
+
+def _checkout() -> Path | None:
+    """The repository this runs from, if any: only a checkout has the answer key (impls/), the
+    harness's own tests and benchmarks; an installed harness ships the judge alone."""
+    root = Path(__file__).resolve().parents[1]
+    return root if (root / "pyproject.toml").is_file() and (root / "impls").is_dir() else None
+
+
+def _package_dirs() -> list[str]:
+    """Where the judge's packages are, wherever pip put them (an editable install maps
+    scanprops.strategies and scanprops.props to the repository's strategies/ and props/)."""
+    found = []
+    for name in ("scanprops", "scanprops.strategies", "scanprops.props"):
+        spec = importlib.util.find_spec(name)
+        found += list(spec.submodule_search_locations or []) if spec else []
+    return found
+
+
+ROOT = _checkout()
+ANSWER_KEY = ROOT / "impls" if ROOT else None
+HARNESS_DIRS = tuple(dict.fromkeys(
+    [str(Path(d).resolve()) for d in _package_dirs()]
+    + ([str(ROOT / d) for d in ("strategies", "props", "impls", "tests", "benchmarks")] if ROOT else [])))
 
 
 def _env_float(name: str, default: float) -> float:
@@ -169,7 +192,7 @@ class ProtocolViolation(SubmissionError):
 class ModuleRef:
     spec: str  # a .py path or a dotted name, as the child imports it
     label: str  # as the person named it
-    trusted: bool  # the harness's own impls/ package: may import the reference and oracles
+    trusted: bool  # the harness's own impls/ package: may import the reference and the judge
     path: tuple[str, ...]  # import path entries the child puts first
 
 
@@ -179,6 +202,10 @@ def _inside(path: str | Path, folder: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _is_answer_key(path: str | Path) -> bool:
+    return ANSWER_KEY is not None and _inside(path, ANSWER_KEY)
 
 
 def module_ref(module: Any, label: str | None = None) -> ModuleRef:
@@ -194,13 +221,13 @@ def module_ref(module: Any, label: str | None = None) -> ModuleRef:
     label = label or spec
     if spec.endswith(".py") or "/" in spec or os.sep in spec:
         path = str(Path(spec).resolve())
-        return ModuleRef(path, label, _inside(path, ROOT / "impls"), (str(Path(path).parent),))
+        return ModuleRef(path, label, _is_answer_key(path), (str(Path(path).parent),))
     top = spec.split(".")[0]
     found = importlib.machinery.PathFinder.find_spec(top, [p for p in sys.path if p] + [os.getcwd()])
     if found is not None and found.origin not in (None, "namespace"):
         location = Path(found.origin)
         base = location.parent.parent if location.name == "__init__.py" else location.parent
-        trusted = top == "impls" and _inside(location, ROOT / "impls")
+        trusted = top == "impls" and _is_answer_key(location)
         return ModuleRef(spec, label, trusted, (str(base),))
     if origin and os.path.isfile(origin):  # e.g. a module loaded from a file under another name
         return module_ref(origin, label)

@@ -16,7 +16,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from scanprops.cases import Case
-from strategies.pools import FEATURES, HIDDEN, STEPS, float32_arrays, powers_of_two, rng
+from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, float32_arrays, powers_of_two, rng
 
 SEEDS = (0, 1, 2, 3, 2**31 - 1)
 GRU_SIZES = ((1, 1), (2, 3), (3, 2), (8, 5))  # (H, D), from the small pools

@@ -19,9 +19,9 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from scanprops.cases import Case
-from strategies.functions import (NO_ROOT, Poly, float32_near, from_roots, newton_path, oscillator, polys_with_roots,
+from scanprops.strategies.functions import (NO_ROOT, Poly, float32_near, from_roots, newton_path, oscillator, polys_with_roots,
                                   power, real_roots)
-from strategies.pools import HIDDEN, STEPS, Axis, float32_arrays, powers_of_two, rng, scalar32
+from scanprops.strategies.pools import HIDDEN, STEPS, Axis, float32_arrays, powers_of_two, rng, scalar32
 
 # n_iter: unconverged counts, where an off-by-one shows, the default 20, and long loops
 NEWTON_STEPS = Axis(small=(0, 1, 2, 3, 5, 20), odd=STEPS.odd, large=STEPS.large, thorough=STEPS.thorough)

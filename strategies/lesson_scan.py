@@ -17,10 +17,10 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from impls import oracles_lesson_scan as oracles
+from scanprops.oracles import lesson_scan as oracles
 from scanprops.cases import Case
 from scanprops.tolerance import Budget
-from strategies.pools import FEATURES, HIDDEN, STEPS, float32_arrays, powers_of_two, rng, scalar32
+from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, float32_arrays, powers_of_two, rng, scalar32
 
 # alpha is drawn over all of [0, 1]; these come first and are where shrinking ends. (alpha = 0.5
 # makes swapped coefficients invisible, alpha == 1 - alpha; 0.1 and 0.9 do not.)

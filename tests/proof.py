@@ -9,7 +9,7 @@ from hypothesis import settings
 
 import impls.alt
 import impls.wrong
-from props.families import FAMILIES
+from scanprops.props.families import FAMILIES
 from scanprops.catalog import BY_NAME, CATALOG
 from scanprops.seam import Seam
 

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 
 from scanprops.catalog import CATALOG
 from scanprops.tolerance import LAMBDA, SAFETY, U32, Budget
-from strategies.functions import newton_path
-from strategies.pools import FEATURES, HIDDEN, STEPS, WIDTHS
+from scanprops.strategies.functions import newton_path
+from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, WIDTHS
 
 # The size each axis's large input must reach (the contract's floors for the default profile).
 FLOORS = {"N": 64, "T": 64, "num_layers": 64, "n_iter": 64, "max_iter": 64, "B": 32, "H": 64, "D": 16}

@@ -13,8 +13,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from impls import flax_seeds, oracles_flax
-from props.families import pitfall_hint
+from impls import flax_seeds
+from scanprops.oracles import flax_seeds as oracles_flax
+from scanprops.props.families import pitfall_hint
 from scanprops import expect
 from scanprops.cases import Case
 from scanprops.catalog import BY_NAME

@@ -1,6 +1,6 @@
 """The catalog: one `Problem` per function a learner may provide. Data, not code.
 
-To add a row: write its Python-loop oracle in `impls/oracles*.py`, its reference
+To add a row: write its Python-loop oracle in `scanprops/oracles/`, its reference
 implementation (re-exported by `impls/reference.py`), its input strategy in `strategies/`,
 then one `Problem(...)` entry in the module of this package for its seed. Every property
 family that applies picks it up (see `Problem.families`); known-wrong implementations in

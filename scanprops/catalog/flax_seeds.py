@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from impls import oracles_flax as oracles
+from scanprops.oracles import flax_seeds as oracles
 from scanprops.cases import Case
 from scanprops.problem import Out, Pitfall, Problem
 from scanprops.tolerance import Budget
-from strategies import flax_rows
+from scanprops.strategies import flax_rows
 
 
 # --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------

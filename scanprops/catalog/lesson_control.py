@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from impls import oracles_lesson_control as oracles
+from scanprops.oracles import lesson_control as oracles
 from scanprops.cases import Case
 from scanprops.problem import Out, Pitfall, Problem
 from scanprops.tolerance import Budget
-from strategies import lesson_control as cases
-from strategies.functions import newton_path
+from scanprops.strategies import lesson_control as cases
+from scanprops.strategies.functions import newton_path
 
 
 SQRT_ITERATION_CAP = 100  # newton_sqrt's contract; a correct rule needs at most about 70 steps

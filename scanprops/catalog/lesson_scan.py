@@ -6,14 +6,14 @@ import dataclasses
 
 import numpy as np
 
-from impls import oracles_lesson_scan as oracles
+from scanprops.oracles import lesson_scan as oracles
 from scanprops.cases import Case
 from scanprops.problem import Out, Pitfall, Problem, as64
 from scanprops.tolerance import U32, Budget, growth
 
 TANH_OPS = 2  # rounding operations counted for one float32 tanh (as `activation` does)
 EMA_OPS = 3  # an EMA step: two products and a sum (or a difference, a product and a sum)
-from strategies import lesson_scan as inputs
+from scanprops.strategies import lesson_scan as inputs
 
 
 # --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from impls import oracles
+from scanprops.oracles import sgd as oracles
 from scanprops.cases import Case
 from scanprops.problem import Out, Pitfall, Problem
 from scanprops.tolerance import Budget
-from strategies import trainers
+from scanprops.strategies import trainers
 
 
 # --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------

@@ -1,4 +1,4 @@
-"""Python-loop oracles for the scan rows of seed 004 (see impls/oracles.py for the conventions).
+"""Python-loop oracles for the scan rows of seed 004 (see scanprops/oracles/__init__.py for the conventions).
 
 Each takes the array module `xp` first (NumPy float64 for values, jax.numpy under x64 for
 gradients), loops in plain Python, and never updates an array in place. Keyword arguments
@@ -7,7 +7,7 @@ itself uses their defaults.
 """
 from __future__ import annotations
 
-from impls.oracles import rows
+from scanprops.oracles import rows
 
 
 def _stack(xp, values, shape_of_one):

@@ -7,8 +7,8 @@ for seed 002, and a plain top-level `nn.GRUCell(features=H)` for seed 003 (nn.sc
 tests/test_flax_oracles.py checks both). They are pure functions of (seed, H[, D]), so they
 are computed once, in float32 as the code under test gets them, and used in float64.
 
-Like impls/oracles.py, every oracle takes an array module `xp` first (NumPy for values,
-jax.numpy under x64 for gradients); the parameters are constants.
+Like every oracle (scanprops/oracles/__init__.py), each takes an array module `xp` first (NumPy
+for values, jax.numpy under x64 for gradients); the parameters are constants.
 """
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ def gru_step(xp, p: Params, h, x):
 
 def gru_final_carry(xp, params_at: Callable[[int], Params], x, hidden):
     """The carry after stepping through x[0], x[1], ... from zeros, with params_at(t) at step t."""
-    from impls.oracles import rows
+    from scanprops.oracles import rows
 
     h = xp.zeros(hidden)
     for t, x_t in enumerate(rows(xp, x)):

@@ -1,0 +1,1 @@
+"""Result files for course platforms, written from the JSON report."""
