@@ -42,6 +42,7 @@ class State:
     cache: compile_cache.Folders | None = None  # JAX's persistent compilation cache; None: off
     results: dict = field(default_factory=dict)  # problem -> family -> entry
     missing: set = field(default_factory=set)
+    chosen: frozenset | None = None  # --functions (None: the whole catalog)
     final: dict | None = None  # the report, once computed
 
 
@@ -57,6 +58,12 @@ def pytest_addoption(parser):
                     help="wall-clock budget for the whole run; past it, the properties not yet judged are "
                     f"reported `error` (default with --impl: {isolation.DEFAULT_TIME_BUDGET_S:g}; a correct "
                     "full-catalog run takes about 2 minutes on 2 CPU cores; none for the harness's own tests)")
+    group.addoption("--functions", default=None, metavar="NAME,...",
+                    help="verify only these catalog functions (an assignment's subset); the others are "
+                    "reported `skipped`")
+    group.addoption("--only-provided", action="store_true", default=False,
+                    help="leave the functions the module does not define out of the run (they are still "
+                    "reported `missing`), instead of a skip mark per test")
     group.addoption("--compile-cache", choices=("on", "off"), default=None,
                     help="JAX's persistent compilation cache, so that the next run loads programs instead of "
                     "compiling them (default on, unless SCANPROPS_COMPILE_CACHE=0; folder: $SCANPROPS_CACHE_DIR, "
@@ -153,6 +160,39 @@ def pytest_configure(config):
             isolation.close()
         config.pluginmanager.register(ResultCollector(config), "scanprops-results")
     state.missing = {p.name for p in CATALOG if p.name not in state.provided}
+    state.chosen = _chosen_functions(config, CATALOG)
+
+
+def _chosen_functions(config, catalog) -> frozenset | None:
+    """--functions as a set of catalog names (None: all), or a usage error naming the unknown."""
+    given = config.getoption("functions")
+    if not given:
+        return None
+    names = [n.strip() for n in given.split(",") if n.strip()]
+    known = {p.name for p in catalog}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise pytest.UsageError(f"--functions: {', '.join(unknown)} is not in the catalog "
+                                f"({', '.join(p.name for p in catalog)})")
+    return frozenset(names)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """--functions and --only-provided: deselect, the same way in every xdist worker (each
+    decides from the controller's probe, so their collections agree)."""
+    state = config.stash.get(_STATE, None)
+    if state is None or (state.chosen is None and not config.getoption("only_provided")):
+        return
+    keep, drop = [], []
+    for item in items:
+        match = NODEID.match(item.nodeid)
+        name = match["problem"] if match else None
+        out = name is not None and ((state.chosen is not None and name not in state.chosen)
+                                    or (config.getoption("only_provided") and name in state.missing))
+        (drop if out else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def _probe(state: State, catalog) -> None:
@@ -315,7 +355,8 @@ def pytest_sessionfinish(session, exitstatus):
     state = _state(config)
     from scanprops.catalog import CATALOG
 
-    full = report.build(state.spec, [p.name for p in CATALOG], state.results, state.missing, _environment())
+    missing = state.missing if state.chosen is None else state.missing & state.chosen  # not asked: skipped
+    full = report.build(state.spec, [p.name for p in CATALOG], state.results, missing, _environment())
     status = int(session.exitstatus)
     if status not in (0, 5) and full["verdict"] == "pass":  # fail closed: never a pass by accident
         full["verdict"] = "error"
@@ -338,12 +379,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         return  # no property of the catalog ran (e.g. only the harness's own tests)
     tr = terminalreporter
     tr.section(f"scanprops: {state.spec}")
+    absent = [name for name, entry in full["problems"].items() if entry["verdict"] == "missing"]
     for name, entry in full["problems"].items():
         props = entry["properties"]
-        if entry["verdict"] == "skipped":
-            continue  # deselected (-k): nothing to say
+        if entry["verdict"] in ("skipped", "missing"):
+            continue  # deselected (-k, --functions): nothing to say; missing: one line below
         failed = [f for f, e in props.items() if e["verdict"] in ("fail", "error")]
         detail = (f"  ({', '.join(failed)})" if failed else
                   f"  ({len(props)} properties)" if entry["verdict"] == "pass" else "")
         tr.write_line(f"  {entry['verdict']:<8} {name}{detail}")
+    if absent:
+        tr.write_line(f"  missing  {', '.join(absent)}  (not defined by the module)")
     tr.write_line(f"  verdict: {full['verdict']}")

@@ -44,7 +44,7 @@ CASES = [
     Abuse("tamper_builtins", "error", ("builtins.isinstance",)),
     Abuse("tamper_sys_modules", "error", ("sys.modules['jax'] was replaced",)),
     # the harness's own code: never importable from the submission's process
-    Abuse("patch_harness_families", "error", ("harness's own code", "import props")),
+    Abuse("patch_harness_families", "error", ("harness's own code", "import scanprops.props")),
     Abuse("reexport_reference", "error", ("the answer key", "import impls")),
     Abuse("read_reference_source", "error", ("the answer key", "impls/lesson_scan.py")),
     # pytest's reporting and the report file are out of reach: the wrong result still fails

@@ -1,0 +1,115 @@
+"""The `scanprops` command: `check` for a learner, `grade` and `merge` for a course grader,
+`gradescope-bundle` and `prairielearn-bundle` for the platforms (see README.md)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from scanprops import isolation
+
+
+def _functions(text: str | None) -> list[str] | None:
+    return [n.strip() for n in text.split(",") if n.strip()] if text else None
+
+
+def check(args) -> int:
+    """Verify one module, as `pytest -n auto --impl FILE` does in the repository."""
+    import pytest
+
+    from scanprops.runner import pytest_args
+
+    module = Path(args.file)
+    if not module.is_file():
+        hint = " (it is a folder; name the .py file)" if module.is_dir() else ""
+        print(f"scanprops check: {args.file}: no such file{hint}", file=sys.stderr)
+        return 4
+    extra = tuple(["-k", args.k] if args.k else ())
+    return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, jobs=args.jobs,
+                                       functions=_functions(args.functions), time_budget=args.time_budget,
+                                       profile=args.profile, quiet=not args.verbose, extra=extra)))
+
+
+def grade(args) -> int:
+    from scanprops import grading
+
+    return grading.main(args)
+
+
+def merge(args) -> int:
+    from scanprops import grading
+
+    return grading.merge_main(args)
+
+
+def bundle(args) -> int:
+    from scanprops import bundles
+
+    return bundles.main(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="scanprops", description=__doc__.split("\n")[0])
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p):
+        p.add_argument("--functions", metavar="NAME,...", help="only these catalog functions (default: all)")
+        p.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
+                       help=f"wall-clock budget for one module's run (default {isolation.DEFAULT_TIME_BUDGET_S:g})")
+        p.add_argument("--profile", choices=("default", "ci", "thorough"), default=None,
+                       help="Hypothesis profile (default: `default`, or `ci` when $CI is set)")
+
+    p = sub.add_parser("check", help="verify one module (a learner's run)",
+                       description="Verify FILE against the catalog: the same run as `pytest -n auto --impl FILE`. "
+                       "Functions FILE does not define are left out and reported missing.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--report", metavar="JSON", help="also write the JSON report (SPEC.md) here")
+    p.add_argument("-j", "--jobs", default="auto", help="pytest-xdist workers (default auto; 0 for none)")
+    p.add_argument("-k", metavar="EXPRESSION", help="pytest's -k: only tests matching EXPRESSION")
+    p.add_argument("-v", "--verbose", action="store_true", help="one line per test instead of dots")
+    common(p)
+    p.set_defaults(run=check)
+
+    p = sub.add_parser("grade", help="verify many submissions; write tables and platform result files",
+                       description="Verify every SUBMISSION (a .py file, a folder holding one solution module, "
+                       "a folder of those, or a glob), several at once, each in its own process with the "
+                       "untrusted-code isolation and its time budget.")
+    p.add_argument("submissions", nargs="+", metavar="SUBMISSION")
+    p.add_argument("--out", default="scanprops-grades", metavar="DIR",
+                   help="where the tables and per-submission files go (default ./scanprops-grades)")
+    p.add_argument("--config", metavar="TOML", help="points and visibility (see scanprops/points.py)")
+    p.add_argument("--module", metavar="NAME.py", help="in submission folders, the solution module's file name")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="submissions at once (default: by cores and memory)")
+    p.add_argument("--shard", metavar="I/N", help="grade only shard I of N (stable, by submission name)")
+    p.add_argument("--force", action="store_true", help="regrade even what was graded with this harness already")
+    common(p)
+    p.set_defaults(run=grade)
+
+    p = sub.add_parser("merge", help="combine the tables of several `grade --out` folders (shards)")
+    p.add_argument("folders", nargs="+", metavar="DIR")
+    p.add_argument("--out", required=True, metavar="DIR", help="where the combined tables go")
+    p.set_defaults(run=merge)
+
+    for platform in ("gradescope", "prairielearn"):
+        p = sub.add_parser(f"{platform}-bundle", help=f"write the autograder folder {platform} expects")
+        p.add_argument("--out", required=True, metavar="DIR")
+        p.add_argument("--config", metavar="TOML", help="points and visibility, copied into the bundle")
+        p.add_argument("--module", metavar="NAME.py", help="the solution module's file name in a submission")
+        p.add_argument("--harness", metavar="REQUIREMENT",
+                       help="what pip installs as the harness (default: a wheel of this one, built into the bundle)")
+        common(p)
+        p.set_defaults(run=bundle, platform=platform)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("scanprops: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

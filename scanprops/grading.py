@@ -1,0 +1,212 @@
+"""`scanprops grade` and `scanprops merge`: many submissions, one table, and per submission the
+JSON report and the result files course platforms read.
+
+Each submission runs in its own pytest process (runner.run_isolated), with the untrusted-code
+isolation and time budget of any `--impl` run, several at once. A submission already graded with
+the same harness, environment, settings and file content is not run again; its result files are
+rewritten from its stored report, so a changed points file needs no regrading.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanprops import isolation, report, submissions
+from scanprops.runner import GRACE_S, pytest_args, run_isolated
+
+PLATFORMS = ("gradescope", "exercism", "prairielearn")
+# A run of one submission holds a pytest process and a sandboxed child, each with JAX loaded:
+# about 1.5 GB together at the catalog's large sizes, so memory as well as cores bounds `--jobs`.
+MEMORY_PER_RUN_GB = 3
+
+
+@dataclass
+class Graded:
+    name: str
+    module: str
+    verdict: str
+    score: float
+    max_score: float
+    seconds: float
+    functions: dict = field(default_factory=dict)  # function -> verdict
+    cached: bool = False
+    error: str = ""
+
+    def row(self) -> dict:
+        return {"submission": self.name, "module": self.module, "verdict": self.verdict, "score": self.score,
+                "max_score": self.max_score, "seconds": round(self.seconds, 1), "functions": self.functions,
+                "cached": self.cached, "error": self.error}
+
+
+def default_jobs() -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):
+        memory_gb = MEMORY_PER_RUN_GB * cores
+    return max(1, min(cores, int(memory_gb // MEMORY_PER_RUN_GB)))
+
+
+def _key(sub: submissions.Submission, harness: str, args) -> dict:
+    """What a stored grade depends on; any change regrades."""
+    return {"harness": harness, "environment": report.versions(), "sha256": sub.digest(),
+            "functions": args.functions or "", "profile": args.profile or "", "time_budget": args.time_budget}
+
+
+def _failed_run(sub: submissions.Submission, why: str) -> dict:
+    from scanprops.catalog import CATALOG
+
+    return report.build(str(sub.module), [p.name for p in CATALOG], {}, {p.name for p in CATALOG},
+                        report.versions(), error=why)
+
+
+def grade_one(sub: submissions.Submission, folder: Path, harness: str, args) -> tuple[dict, float, bool]:
+    """The submission's JSON report, the seconds its run took, and whether it was stored already."""
+    folder.mkdir(parents=True, exist_ok=True)
+    key = _key(sub, harness, args)
+    if not args.force and submissions.already_graded(folder, key):
+        stamp = json.loads((folder / "graded.json").read_text())
+        return json.loads((folder / "report.json").read_text()), stamp.get("seconds", 0.0), True
+    for stale in ("graded.json", "report.json"):
+        (folder / stale).unlink(missing_ok=True)
+    budget = args.time_budget if args.time_budget is not None else isolation.DEFAULT_TIME_BUDGET_S
+    run = run_isolated(pytest_args(str(sub.module), report=str(folder / "report.json"), jobs=0,
+                                   functions=_functions(args), time_budget=budget, profile=args.profile),
+                       folder / "log.txt", deadline_s=budget + GRACE_S)
+    try:
+        found = json.loads((folder / "report.json").read_text())
+    except (OSError, ValueError):
+        why = (f"the run was stopped after {run.seconds:.0f} s (time budget {budget:g} s)" if run.killed else
+               f"the run ended with exit status {run.status} and wrote no report")
+        found = _failed_run(sub, f"{why}; see log.txt")
+        report.write(folder / "report.json", found)
+    report.write(folder / "graded.json", {**key, "seconds": round(run.seconds, 1)})
+    return found, run.seconds, False
+
+
+def _functions(args) -> list[str] | None:
+    return [n.strip() for n in args.functions.split(",") if n.strip()] if args.functions else None
+
+
+def write_results(found: dict, folder: Path, config, seconds: float) -> tuple[float, float]:
+    """The platforms' result files beside the report; returns (score, max score)."""
+    from scanprops.results import exercism, gradescope, prairielearn
+
+    made = {"gradescope": gradescope.results(found, config, seconds),
+            "exercism": exercism.results(found, config, seconds),
+            "prairielearn": prairielearn.results(found, config, seconds)}
+    for platform, data in made.items():
+        report.write(folder / f"{platform}.json", data)
+    g = made["gradescope"]
+    return float(g["score"]), float(sum(t.get("max_score", 0) for t in g.get("tests", [])))
+
+
+def _summary(sub, found, seconds, cached, score) -> Graded:
+    return Graded(sub.name, str(sub.module), found["verdict"], score[0], score[1], seconds,
+                  {n: e["verdict"] for n, e in found["problems"].items() if e["verdict"] != "skipped"},
+                  cached, found.get("error", ""))
+
+
+def write_tables(rows: list[Graded], out: Path, harness: str) -> None:
+    functions = list(dict.fromkeys(f for r in rows for f in r.functions))
+    report.write(out / "grades.json", {"harness": harness, "submissions": [r.row() for r in rows]})
+    with open(out / "grades.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["submission", "verdict", "score", "max_score", "seconds", *functions])
+        for r in rows:
+            writer.writerow([r.name, r.verdict, f"{r.score:g}", f"{r.max_score:g}", f"{r.seconds:.1f}",
+                             *(r.functions.get(f, "") for f in functions)])
+
+
+def show_table(rows: list[Graded], console) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} submission(s)")
+    for column, justify in (("submission", "left"), ("verdict", "left"), ("score", "right"),
+                            ("passed", "right"), ("not passed", "left"), ("s", "right")):
+        table.add_column(column, justify=justify)
+    for r in rows:
+        passed = sum(v == "pass" for v in r.functions.values())
+        bad = ", ".join(f"{n} ({v})" for n, v in r.functions.items() if v != "pass")
+        table.add_row(r.name, r.verdict, f"{r.score:g}/{r.max_score:g}", f"{passed}/{len(r.functions)}",
+                      bad or (r.error[:60] if r.error else ""), f"{r.seconds:.0f}" + (" (stored)" if r.cached else ""))
+    console.print(table)
+
+
+def main(args) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from scanprops import points
+
+    console = Console(stderr=True)
+    try:
+        found = submissions.discover(args.submissions, args.module)
+        if args.shard:
+            index, count = submissions.parse_shard(args.shard)
+            found = [s for s in found if submissions.in_shard(s, index, count)]
+        config = points.load(args.config)
+    except (submissions.SubmissionsError, points.ConfigError) as exc:
+        print(f"scanprops grade: {exc}", file=sys.stderr)
+        return 4
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    harness = submissions.fingerprint()
+    jobs = args.jobs or default_jobs()
+    rows: list[Graded] = []
+    start = time.monotonic()
+    with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as progress:
+        task = progress.add_task("grading", total=len(found))
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(grade_one, s, out / s.name, harness, args): s for s in found}
+            for future in as_completed(futures):
+                sub = futures[future]
+                result, seconds, cached = future.result()
+                score = write_results(result, out / sub.name, config, seconds)
+                rows.append(_summary(sub, result, seconds, cached, score))
+                progress.console.print(f"  {sub.name}: {result['verdict']}, {score[0]:g}/{score[1]:g}"
+                                       + (" (stored)" if cached else f" in {seconds:.0f} s"))
+                progress.advance(task)
+    rows.sort(key=lambda r: r.name)
+    write_tables(rows, out, harness)
+    show_table(rows, Console())
+    print(f"{len(rows)} graded ({sum(r.cached for r in rows)} stored) in {time.monotonic() - start:.0f} s "
+          f"with {jobs} at once; tables: {out / 'grades.csv'}, {out / 'grades.json'}")
+    return 0
+
+
+def merge_main(args) -> int:
+    from rich.console import Console
+
+    rows, harnesses = {}, set()
+    for folder in args.folders:
+        path = Path(folder) / "grades.json"
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            print(f"scanprops merge: {path}: {exc}", file=sys.stderr)
+            return 4
+        harnesses.add(data.get("harness", ""))
+        for row in data["submissions"]:
+            if row["submission"] in rows:
+                print(f"scanprops merge: {row['submission']} is in more than one folder; keeping {folder}'s",
+                      file=sys.stderr)
+            rows[row["submission"]] = Graded(row["submission"], row["module"], row["verdict"], row["score"],
+                                             row["max_score"], row["seconds"], row["functions"], row["cached"],
+                                             row.get("error", ""))
+    if len(harnesses) > 1:
+        print(f"scanprops merge: the folders were graded by different harnesses: {', '.join(sorted(harnesses))}",
+              file=sys.stderr)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    merged = sorted(rows.values(), key=lambda r: r.name)
+    write_tables(merged, out, ", ".join(sorted(harnesses)))
+    show_table(merged, Console())
+    return 0
