@@ -1,0 +1,131 @@
+"""What a learner reads in a results file: a property's message with the parts the course
+hides taken out, in bounded, clean text.
+
+A failure message (scanprops/failure.py) is a headline and labelled lines:
+
+    ema: property `oracle` failed: the result differs from the Python-loop oracle
+      called:    ema(xs=float32[3] [...], alpha=0.1)
+      expected:  ...
+      hint:      this matches a known pitfall, ...
+
+A label's block runs until the next label, so a multi-line `where:` traceback goes with it.
+Hints off drops the `hint:` blocks. A hidden counterexample drops the `called:` blocks and
+every line that quotes the failing input; `expected:` and `got:` stay, since outputs without
+the input that produced them cannot be hard-coded and still tell the learner how far off
+the result is.
+"""
+from __future__ import annotations
+
+import re
+
+PROPERTY_CAP = 4_000  # one property's message: the report itself cuts error texts at 4000
+TEST_CAP = 8_000  # one test's text in a results file
+TOTAL_CAP = 200_000  # all tests together: at most 4 UTF-8 bytes a character keeps a
+# results file under 1 MB (PrairieLearn's limit, and a sane size anywhere)
+
+HIDDEN_INPUT = "  called:    (the failing input is not shown for this property)"
+_SCAN = 2 * PROPERTY_CAP
+_PROBE = 200
+
+# For PrairieLearn's per-test description and for summaries: what each property checks.
+PROPERTY_DESCRIPTIONS = {
+    "oracle": "agrees with a plain Python-loop oracle on generated inputs",
+    "shape": "returns exactly the specified shapes and dtypes",
+    "pre_update": "reports each loss at the weight before that step's update",
+    "jit": "gives the same result under jax.jit",
+    "grad": "has the same gradient as the oracle",
+    "vmap": "gives the same results under jax.vmap as one input at a time",
+    "devices": "gives the same result on every visible device, and keeps it there",
+    "structure": "is a compiled loop whose traced program does not grow with the length",
+    "termination": "finishes within its iteration cap for every input",
+}
+
+_LABEL = re.compile(r"^  ([a-z][a-z ]*):(?:\s|$)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """Unix line ends, no control characters, no lone surrogates: text any platform shows
+    as is and any JSON encoder writes in at most 4 bytes a character (escaped control
+    characters would take 6)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("\ufffd", text)
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def cut(text: str, cap: int, dropped: int = 0) -> str:
+    """At most `cap` characters, saying how much was left out (`dropped`: characters already
+    left out before `text` was made, counted in that note)."""
+    if len(text) <= cap and not dropped:
+        return text
+    # Room for the longest note this text could need (its count is at most len(text) + dropped).
+    keep = min(len(text), cap - len(_note(len(text) + dropped)))
+    if keep <= 0:
+        return text[:cap]
+    return text[:keep] + _note(len(text) - keep + dropped)
+
+
+def _note(count: int) -> str:
+    return f"\n... [cut: {count:,} more characters not shown]"
+
+
+def _blocks(message: str) -> list[tuple[str | None, list[str]]]:
+    """(label, lines) in order; the headline's label is None."""
+    blocks: list[tuple[str | None, list[str]]] = [(None, [])]
+    for line in message.split("\n"):
+        match = _LABEL.match(line)
+        if match:
+            blocks.append((match.group(1), [line]))
+        else:
+            blocks[-1][1].append(line)
+    return blocks
+
+
+def property_text(entry: dict, show_input: bool, hints: bool) -> str:
+    """A report's property entry ({"verdict", "message", "counterexample"}) as the learner
+    sees it, at most PROPERTY_CAP characters."""
+    # Work on a bounded prefix: a megabyte message is cut anyway, and is not worth scanning.
+    raw_message, raw_input = str(entry.get("message") or ""), str(entry.get("counterexample") or "")
+    message, counterexample = clean(raw_message[:_SCAN]), clean(raw_input[:_SCAN])
+    dropped = max(len(raw_message) - _SCAN, 0)
+    probe = counterexample[:_PROBE]  # a line quoting the input quotes its beginning
+    lines: list[str] = []
+    hid = False
+    for label, block in _blocks(message):
+        if label == "hint" and not hints:
+            continue
+        if not show_input and (label == "called" or (probe and any(probe in line for line in block))):
+            hid = True
+            continue
+        lines += block
+    if hid or (not show_input and counterexample):  # say the input exists but is not shown
+        lines.insert(1 if lines else 0, HIDDEN_INPUT)
+    elif show_input and counterexample and probe not in message:
+        lines.append(f"  called:    {counterexample}")
+        dropped += max(len(raw_input) - _SCAN, 0)
+    text = "\n".join(lines).strip("\n")
+    if not text:
+        text = "the check could not be completed" if entry.get("verdict") == "error" else "no details were recorded"
+    return cut(text, PROPERTY_CAP, dropped)
+
+
+def learner_error(error: str, impl: str) -> str:
+    """The whole-module error without the grader's paths: `--impl /autograder/x/sol.py` is
+    the grader's command line, not something the learner typed."""
+    text = clean(error)
+    if impl:
+        name = re.split(r"[\\/]", impl)[-1] or impl
+        text = text.replace(f"--impl {impl}", name).replace(impl, name)
+    return text
+
+
+def fair_caps(lengths: list[int], total: int) -> list[int]:
+    """Per-text caps summing to at most `total`, each as large as it can be: short texts keep
+    all they have, and the long ones share the rest equally (max-min fairness)."""
+    caps = [0] * len(lengths)
+    left = total
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    for k, i in enumerate(order):
+        caps[i] = min(lengths[i], left // (len(order) - k))
+        left -= caps[i]
+    return caps
