@@ -53,10 +53,11 @@ def default_jobs() -> int:
     return max(1, min(cores, int(memory_gb // MEMORY_PER_RUN_GB)))
 
 
-def _key(sub: submissions.Submission, harness: str, args) -> dict:
-    """What a stored grade depends on; any change regrades."""
+def _key(sub: submissions.Submission, harness: str, args, functions) -> dict:
+    """What a stored grade depends on; any change regrades (points do not: the result files are
+    rewritten from the stored report every time)."""
     return {"harness": harness, "environment": report.versions(), "sha256": sub.digest(),
-            "functions": args.functions or "", "profile": args.profile or "", "time_budget": args.time_budget}
+            "functions": sorted(functions or []), "profile": args.profile or "", "time_budget": args.time_budget}
 
 
 def _failed_run(sub: submissions.Submission, why: str) -> dict:
@@ -66,10 +67,12 @@ def _failed_run(sub: submissions.Submission, why: str) -> dict:
                         report.versions(), error=why)
 
 
-def grade_one(sub: submissions.Submission, folder: Path, harness: str, args) -> tuple[dict, float, bool]:
-    """The submission's JSON report, the seconds its run took, and whether it was stored already."""
+def grade_one(sub: submissions.Submission, folder: Path, harness: str, args,
+              functions: list[str] | None) -> tuple[dict, float, bool]:
+    """The submission's JSON report, the seconds its run took, and whether it was stored already.
+    `functions`: the catalog functions to verify (None: all)."""
     folder.mkdir(parents=True, exist_ok=True)
-    key = _key(sub, harness, args)
+    key = _key(sub, harness, args, functions)
     if not args.force and submissions.already_graded(folder, key):
         stamp = json.loads((folder / "graded.json").read_text())
         return json.loads((folder / "report.json").read_text()), stamp.get("seconds", 0.0), True
@@ -77,7 +80,7 @@ def grade_one(sub: submissions.Submission, folder: Path, harness: str, args) -> 
         (folder / stale).unlink(missing_ok=True)
     budget = args.time_budget if args.time_budget is not None else isolation.DEFAULT_TIME_BUDGET_S
     run = run_isolated(pytest_args(str(sub.module), report=str(folder / "report.json"), jobs=0,
-                                   functions=_functions(args), time_budget=budget, profile=args.profile),
+                                   functions=functions, time_budget=budget, profile=args.profile),
                        folder / "log.txt", deadline_s=budget + GRACE_S)
     try:
         found = json.loads((folder / "report.json").read_text())
@@ -90,27 +93,44 @@ def grade_one(sub: submissions.Submission, folder: Path, harness: str, args) -> 
     return found, run.seconds, False
 
 
-def _functions(args) -> list[str] | None:
-    return [n.strip() for n in args.functions.split(",") if n.strip()] if args.functions else None
+def plan(args):
+    """The grading plan and the functions to verify: those the plan gives points, narrowed by
+    --functions. A function worth nothing is not run at all."""
+    from scanprops import points
+    from scanprops.catalog import CATALOG
+
+    config = points.load(args.config)
+    if args.functions:
+        names = [n.strip() for n in args.functions.split(",") if n.strip()]
+        unknown = [n for n in names if n not in {p.name for p in CATALOG}]
+        if unknown:
+            raise points.ConfigError("--functions", ",".join(unknown), "not in the catalog")
+        config = config.only(names)
+    graded = [f.name for f in config.graded]
+    if not graded:
+        raise points.ConfigError(config.source, "points", "no function is worth any points; nothing to grade")
+    return config, (graded if len(graded) < len(CATALOG) else None)
 
 
 def write_results(found: dict, folder: Path, config, seconds: float) -> tuple[float, float]:
     """The platforms' result files beside the report; returns (score, max score)."""
-    from scanprops.results import exercism, gradescope, prairielearn
+    from scanprops.results import exercism, gradescope, grading, prairielearn, save
 
-    made = {"gradescope": gradescope.results(found, config, seconds),
-            "exercism": exercism.results(found, config, seconds),
-            "prairielearn": prairielearn.results(found, config, seconds)}
-    for platform, data in made.items():
-        report.write(folder / f"{platform}.json", data)
-    g = made["gradescope"]
-    return float(g["score"]), float(sum(t.get("max_score", 0) for t in g.get("tests", [])))
+    for platform, module in (("gradescope", gradescope), ("exercism", exercism), ("prairielearn", prairielearn)):
+        save(folder / f"{platform}.json", module.results(found, config, seconds))
+    graded = grading.grade(found, config)
+    return graded.score, graded.max_score
 
 
-def _summary(sub, found, seconds, cached, score) -> Graded:
-    return Graded(sub.name, str(sub.module), found["verdict"], score[0], score[1], seconds,
-                  {n: e["verdict"] for n, e in found["problems"].items() if e["verdict"] != "skipped"},
-                  cached, found.get("error", ""))
+def _summary(sub, found, seconds, cached, score, config) -> Graded:
+    """One row of the table: a verdict per graded function (`error` for all of them when the
+    module could not be verified at all)."""
+    verdicts = {}
+    for fn in config.graded:
+        verdict = found["problems"].get(fn.name, {}).get("verdict", "skipped")
+        verdicts[fn.name] = "error" if found.get("error") and verdict in ("skipped", "missing") else verdict
+    error = found.get("error", "").replace(str(sub.module), sub.name)
+    return Graded(sub.name, str(sub.module), found["verdict"], score[0], score[1], seconds, verdicts, cached, error)
 
 
 def write_tables(rows: list[Graded], out: Path, harness: str) -> None:
@@ -129,13 +149,14 @@ def show_table(rows: list[Graded], console) -> None:
 
     table = Table(title=f"{len(rows)} submission(s)")
     for column, justify in (("submission", "left"), ("verdict", "left"), ("score", "right"),
-                            ("passed", "right"), ("not passed", "left"), ("s", "right")):
+                            ("passed", "right"), ("not passed, or why not graded", "left"), ("s", "right")):
         table.add_column(column, justify=justify)
     for r in rows:
         passed = sum(v == "pass" for v in r.functions.values())
         bad = ", ".join(f"{n} ({v})" for n, v in r.functions.items() if v != "pass")
+        why = r.error.splitlines()[0][:80] if r.error else bad
         table.add_row(r.name, r.verdict, f"{r.score:g}/{r.max_score:g}", f"{passed}/{len(r.functions)}",
-                      bad or (r.error[:60] if r.error else ""), f"{r.seconds:.0f}" + (" (stored)" if r.cached else ""))
+                      why, f"{r.seconds:.0f}" + (" (stored)" if r.cached else ""))
     console.print(table)
 
 
@@ -151,7 +172,7 @@ def main(args) -> int:
         if args.shard:
             index, count = submissions.parse_shard(args.shard)
             found = [s for s in found if submissions.in_shard(s, index, count)]
-        config = points.load(args.config)
+        config, functions = plan(args)
     except (submissions.SubmissionsError, points.ConfigError) as exc:
         print(f"scanprops grade: {exc}", file=sys.stderr)
         return 4
@@ -165,12 +186,12 @@ def main(args) -> int:
                   console=console) as progress:
         task = progress.add_task("grading", total=len(found))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(grade_one, s, out / s.name, harness, args): s for s in found}
+            futures = {pool.submit(grade_one, s, out / s.name, harness, args, functions): s for s in found}
             for future in as_completed(futures):
                 sub = futures[future]
                 result, seconds, cached = future.result()
                 score = write_results(result, out / sub.name, config, seconds)
-                rows.append(_summary(sub, result, seconds, cached, score))
+                rows.append(_summary(sub, result, seconds, cached, score, config))
                 progress.console.print(f"  {sub.name}: {result['verdict']}, {score[0]:g}/{score[1]:g}"
                                        + (" (stored)" if cached else f" in {seconds:.0f} s"))
                 progress.advance(task)

@@ -45,7 +45,7 @@ from __future__ import annotations
 import difflib
 import math
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -94,6 +94,12 @@ class Points:
     @property
     def total(self) -> float:
         return math.fsum(f.points for f in self.graded)
+
+    def only(self, names) -> "Points":
+        """This plan restricted to `names` (`scanprops grade --functions`): the others are worth 0."""
+        keep = set(names)
+        return replace(self, functions=tuple(f if f.name in keep else replace(f, points=0.0, per_property=None)
+                                             for f in self.functions))
 
     def function(self, name: str) -> FunctionPoints:
         for f in self.functions:
