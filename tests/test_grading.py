@@ -36,7 +36,7 @@ def scanprops(*args, cwd, env=None, timeout=600):
 
 @pytest.fixture(scope="module")
 def classroom(tmp_path_factory):
-    """Five submissions, in the forms graders meet: files (some linked from the harness's own
+    """Seven submissions, in the forms graders meet: files (some linked from the harness's own
     proof material) and a folder holding one solution module."""
     folder = tmp_path_factory.mktemp("classroom")
     (folder / "carol").mkdir()  # a learner's own file, outside the harness: fully untrusted
@@ -48,6 +48,7 @@ def classroom(tmp_path_factory):
         (folder / name).symlink_to(ROOT / target)
     shutil.copyfile(ROOT / "tests/abuse/exit_at_import.py", folder / "erin.py")
     shutil.copyfile(ROOT / "tests/abuse/hang_at_import.py", folder / "frank.py")
+    shutil.copyfile(ROOT / "tests/abuse/tamper_jax_grad_at_import.py", folder / "gina.py")
     return folder
 
 
@@ -58,6 +59,7 @@ EXPECTED = {  # submission: (verdict, {function: verdict})
     "dave": ("fail", {"safe_divide": "fail", "activation": "missing"}),
     "erin": ("error", {"activation": "error", "safe_divide": "error"}),  # exits while imported
     "frank": ("error", {"activation": "error", "safe_divide": "error"}),  # hangs while imported
+    "gina": ("error", {"activation": "error", "safe_divide": "error"}),  # replaces jax.grad
 }
 
 
