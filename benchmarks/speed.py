@@ -287,7 +287,8 @@ def naive_test(problem, family: str, fn, examples: int):
     from scanprops.props import families
     from scanprops.sandbox_child import jaxpr_stats
 
-    static = tuple(i for i, n in enumerate(problem.argnames) if n in problem.static)
+    def static_of(case):
+        return tuple(i for i, n in enumerate(case.names) if n in problem.static)
 
     def args_of(case):
         return [v if n in problem.static else jax.tree_util.tree_map(jnp.asarray, v) for n, v in case.args]
@@ -316,12 +317,12 @@ def naive_test(problem, family: str, fn, examples: int):
     elif family == "jit":
         def check(case):
             a = args_of(case)
-            return close(jax.jit(fn, static_argnums=static)(*a), fn(*a))
+            return close(jax.jit(fn, static_argnums=static_of(case))(*a), fn(*a))
     elif family == "grad":
         def check(case):
             a = args_of(case)
             cot = jnp.asarray(expect.cotangent_for(problem.out(case).shape))
-            ks = [problem.argnames.index(w) for w in problem.differentiable]
+            ks = [case.names.index(w) for w in problem.differentiable]
 
             def scalar(*xs):
                 call = list(a)
@@ -336,7 +337,7 @@ def naive_test(problem, family: str, fn, examples: int):
 
         def check(batch):
             singles = [fn(*args_of(c)) for c in batch]
-            mapped = [i for i, n in enumerate(problem.argnames) if n not in problem.static]
+            mapped = [i for i, n in enumerate(batch[0].names) if n not in problem.static]
             stacked = [jax.tree_util.tree_map(lambda *xs: jnp.stack([jnp.asarray(x) for x in xs]),
                                               *[c.values[i] for c in batch]) for i in mapped]
             first = args_of(batch[0])
@@ -353,7 +354,7 @@ def naive_test(problem, family: str, fn, examples: int):
         def check(case):
             outs = []
             for device in jax.devices():
-                a = [v if i in static else jax.device_put(v, device) for i, v in enumerate(args_of(case))]
+                a = [v if i in static_of(case) else jax.device_put(v, device) for i, v in enumerate(args_of(case))]
                 outs.append(fn(*a))
             return sum(int(not all(np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True)
                                    for x, y in zip(families.leaves(o), families.leaves(outs[0])))) for o in outs[1:])
@@ -364,7 +365,7 @@ def naive_test(problem, family: str, fn, examples: int):
             stats = []
             for case in pair:
                 a = args_of(case)
-                dyn = [i for i in range(len(a)) if i not in static]
+                dyn = [i for i in range(len(a)) if i not in static_of(case)]
 
                 def traced(*vs):
                     call = list(a)
@@ -439,13 +440,10 @@ def cells(m: Measure, naive: bool) -> list[str]:
            f"{m.compile_s:.2f}", f"{m.judge_compile_s:.2f}", f"{m.run_s:.2f}", f"{m.oracle_s:.2f}", f"{m.budget_s:.2f}", f"{m.rest_s:.2f}",
            f"{m.total_s:.2f}", f"{rate(m.examples, m.total_s):.1f}"]
     if naive:
-        if m.naive_error:
-            out += [str(m.naive_examples), str(len(m.naive_shapes)), str(m.naive_compiles), f"{m.naive_s:.2f}",
-                    "error", m.naive_error[:40], ""]
-        else:
-            speed = rate(m.examples, m.total_s) / rate(m.naive_examples, m.naive_s) if m.naive_examples else float("nan")
-            out += [str(m.naive_examples), str(len(m.naive_shapes)), str(m.naive_compiles), f"{m.naive_s:.2f}",
-                    f"{rate(m.naive_examples, m.naive_s):.1f}", str(m.naive_fails), f"{speed:.1f}x"]
+        speed = rate(m.examples, m.total_s) / rate(m.naive_examples, m.naive_s) if m.naive_examples else float("nan")
+        fails = str(m.naive_fails) + (f" ({m.naive_error[:60]})" if m.naive_error else "")
+        out += [str(m.naive_examples), str(len(m.naive_shapes)), str(m.naive_compiles), f"{m.naive_s:.2f}",
+                f"{rate(m.naive_examples, m.naive_s):.1f}", fails, f"{speed:.1f}x" if not m.naive_error else "-"]
     return out
 
 
@@ -458,8 +456,11 @@ def totals(measures: list[Measure], label: str, naive: bool) -> Measure:
         for name in ("compiles", "hits", "compile_s", "judge_compile_s", "run_s", "oracle_s", "budget_s", "rest_s", "total_s",
                      "naive_examples", "naive_compiles", "naive_s", "naive_fails"):
             setattr(t, name, getattr(t, name) + getattr(m, name))
-    if naive and any(m.naive_error for m in measures):
-        t.naive_error = f"{sum(bool(m.naive_error) for m in measures)} naive tests broke"
+    broke = [m for m in measures if m.naive_error]
+    if naive and broke:  # the totals leave the broken ones out of the naive side's rate
+        t.naive_error = f"{len(broke)} naive tests broke"
+        t.naive_examples -= sum(m.naive_examples for m in broke)
+        t.naive_s -= sum(m.naive_s for m in broke)
     return t
 
 
@@ -475,6 +476,18 @@ def table(measures: list[Measure], naive: bool, markdown: bool) -> str:
     fmt = lambda r: "  ".join(v.ljust(w) if i < 3 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths)))  # noqa: E731
     lines = [fmt(list(columns)), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows[:-1]]
     return "\n".join(lines + [fmt(["-" * w for w in widths]), fmt(rows[-1])])
+
+
+def by_property(measures: list[Measure], naive: bool, markdown: bool) -> str:
+    """The totals of each property over the rows: which transformation costs what."""
+    order = list(dict.fromkeys(m.family for m in measures))
+    merged = []
+    for family in order:
+        t = totals([m for m in measures if m.family == family], "(all rows)", naive)
+        t.family, t.verdict = family, ""
+        merged.append(t)
+    merged.sort(key=lambda t: -t.total_s)
+    return table(merged, naive, markdown)
 
 
 def machine() -> str:
@@ -550,6 +563,9 @@ def main(argv=None) -> int:
 
     print()
     print(table(measures, naive, args.markdown))
+    print()
+    print("By property, over the rows:")
+    print(by_property(measures, naive, args.markdown))
     print()
     total = totals(measures, "", naive)
     print(f"harness: {total.examples} examples in {harness_s:.1f} s (child start {startup:.1f} s included), "
