@@ -68,6 +68,9 @@ class Measure:
     hits: int = 0
     compile_s: float = 0.0
     judge_compile_s: float = 0.0  # of compile_s, in this process (oracle gradients, Flax inits)
+    trace_s: float = 0.0  # JAX's events, both processes (they overlap: compile_s is their union)
+    lower_s: float = 0.0
+    backend_s: float = 0.0  # backend compiles and loads from the persistent cache
     run_s: float = 0.0
     oracle_s: float = 0.0
     budget_s: float = 0.0
@@ -238,6 +241,8 @@ def measure_harness(problem, family: str, seam, tally) -> Measure:
     m.hits = child.get("cache_hits", 0) + parent["cache_hits"] - parent_before["cache_hits"]
     m.compile_s = child.get("compile_s", 0.0) + parent_compile
     m.judge_compile_s = parent_compile
+    for name in ("trace_s", "lower_s", "backend_s"):
+        setattr(m, name, child.get(name, 0.0) + parent[name] - parent_before[name])
     m.run_s = max(m.cut_wall - child.get("compile_s", 0.0), 0.0)
     m.oracle_s = m.oracle_wall - m.oracle_compile
     m.budget_s = m.budget_wall - m.budget_compile
@@ -453,7 +458,7 @@ def totals(measures: list[Measure], label: str, naive: bool) -> Measure:
         t.examples += m.examples
         t.shapes |= {(m.function, m.family, s) for s in m.shapes}
         t.naive_shapes |= {(m.function, m.family, s) for s in m.naive_shapes}
-        for name in ("compiles", "hits", "compile_s", "judge_compile_s", "run_s", "oracle_s", "budget_s", "rest_s", "total_s",
+        for name in ("compiles", "hits", "compile_s", "judge_compile_s", "trace_s", "lower_s", "backend_s", "run_s", "oracle_s", "budget_s", "rest_s", "total_s",
                      "naive_examples", "naive_compiles", "naive_s", "naive_fails"):
             setattr(t, name, getattr(t, name) + getattr(m, name))
     broke = [m for m in measures if m.naive_error]
@@ -570,6 +575,9 @@ def main(argv=None) -> int:
     total = totals(measures, "", naive)
     print(f"harness: {total.examples} examples in {harness_s:.1f} s (child start {startup:.1f} s included), "
           f"{rate(total.examples, harness_s):.2f} examples/s")
+    print(f"compiling: {total.compiles} backend compiles, {total.hits} of them loads from the persistent cache; "
+          f"JAX's events: tracing {total.trace_s:.1f} s, lowering {total.lower_s:.1f} s, backend {total.backend_s:.1f} s "
+          f"(nested events overlap; their union is the {total.compile_s:.1f} s of `compile s`)")
     if naive and total.naive_examples:
         print(f"naive:   {total.naive_examples} examples in {total.naive_s:.1f} s, "
               f"{rate(total.naive_examples, total.naive_s):.2f} examples/s; harness / naive = "
