@@ -10,14 +10,41 @@ from scanprops.cases import Case
 from scanprops.problem import Problem, as64
 
 
+_VALUES: dict[tuple, Any] = {}
+VALUES_KEPT = 4096  # oracle results memoised per process (the oldest go first)
+
+
 def value(problem: Problem, case: Case, oracle=None) -> Any:
-    """The oracle's result for `case`, computed with NumPy in float64 (JAX is not involved)."""
+    """The oracle's result for `case`, computed with NumPy in float64 (JAX is not involved).
+    Memoised per process (`oracle` and `pre_update` check the same drawn cases, and a failing
+    case's pitfall oracles are asked again as Hypothesis replays it); the arrays are read-only."""
     oracle = oracle or problem.oracle
+    try:
+        key = (oracle, problem.name, pickle.dumps(case))
+    except Exception:  # noqa: BLE001  (an argument that does not pickle: compute it every time)
+        return _value(oracle, case)
+    if key not in _VALUES:
+        if len(_VALUES) >= VALUES_KEPT:
+            del _VALUES[next(iter(_VALUES))]
+        _VALUES[key] = _value(oracle, case)
+    return _VALUES[key]
+
+
+def _value(oracle, case: Case) -> Any:
     with np.errstate(all="ignore"):
         out = oracle(np, *[as64(v) for v in case.values])
     if isinstance(out, tuple):
-        return tuple(np.asarray(o) for o in out)
-    return np.asarray(out, dtype=np.float64)
+        return tuple(_read_only(np.asarray(o)) for o in out)
+    return _read_only(np.asarray(out, dtype=np.float64))
+
+
+def _read_only(arr: np.ndarray) -> np.ndarray:
+    if arr.flags.writeable and arr.flags.owndata:
+        arr.setflags(write=False)
+    else:  # a view of something the oracle may still hold: keep a copy of our own
+        arr = arr.copy()
+        arr.setflags(write=False)
+    return arr
 
 
 def _x64():

@@ -135,6 +135,15 @@ DEFAULT_TIME_BUDGET_S = 600.0
 _BUDGET_END: float | None = None  # wall-clock time (time.time()) at which the run's budget ends
 _BUDGET_S: float | None = None
 _CACHE: compile_cache.Folders | None = None  # the compilation cache's folders; None: off
+_COMPILE_STATS = False  # children count JAX's compile events (set_compile_stats)
+
+
+def set_compile_stats(on: bool) -> None:
+    """Ask children started from now on to count JAX's compile events (the speed benchmark,
+    benchmarks/speed.py; `Executor.compile_stats` reads them). Off by default: verification runs
+    never turn it on."""
+    global _COMPILE_STATS
+    _COMPILE_STATS = bool(on)
 
 
 def set_compile_cache(folders: compile_cache.Folders | None) -> None:
@@ -466,6 +475,21 @@ class Executor:
             raise ProtocolViolation(f"inspecting {ref.label}: the isolated process sent back {_describe_wire(info)}")
         return {"provided": list(info["provided"]), "signature": dict(info["signature"])}
 
+    def compile_stats(self) -> dict | None:
+        """What the running child compiled since the last ask ({name: number}, see
+        sandbox_child.CompileTally), and reset its tallies; None when no child runs or it does
+        not count (set_compile_stats). For the speed benchmark only: the numbers are the child's
+        word, never used for a verdict."""
+        if self._process is None or self._process.poll() is not None:
+            return None
+        _, payload = self._exchange(("stats",), self.deadline, "compile statistics")
+        stats = payload[0]
+        if stats is None:
+            return None
+        if not (type(stats) is dict and all(type(k) is str and type(v) in (int, float) for k, v in stats.items())):
+            raise ProtocolViolation(f"compile statistics: the isolated process sent back {_describe_wire(stats)}")
+        return dict(stats)
+
     def close(self) -> None:
         self._stop()
 
@@ -603,6 +627,7 @@ class Executor:
             "parent_pid": os.getpid(), "cpu_devices": cpu_devices, "memory_mb": self.memory_mb,
             "cpu_s": int(_env_float("SCANPROPS_CHILD_CPU_S", cpu_default)),
             "file_mb": FILE_MB, "tasks": TASKS, "compile_cache": self._cache_for(ref),
+            "compile_stats": _COMPILE_STATS,
         }
         self._process = subprocess.Popen(
             [sys.executable, "-I", "-S", str(CHILD_SCRIPT), str(child_reads), str(child_writes)],
