@@ -15,6 +15,8 @@ project with uv (seconds), then, into versions/results/<impl>/ (`reference` by d
 3. records the seeded (Flax) rows again with `jax_threefry_partitionable` flipped from this
    version's default: `golden/jax-<jax>-threefry-flipped.json`, which shows whether the PRNG
    change of JAX 0.5.0 explains a difference.
+`admitted(<jax>-flax<flax>)` checks the Flax rows on the pairs the packages' metadata admits
+beyond that list (versions/pairs.py ADMITTED; not run by plain `nox`).
 `table` (no environment of its own: standard library only) prints the version x row table of
 verdicts and, between consecutive versions, every change with its class (versions/compare.py);
 it exits non-zero when a pair lacks results or a verdict is not pass.
@@ -33,7 +35,7 @@ import nox
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
-from versions.pairs import PAIRS, version_key  # noqa: E402
+from versions.pairs import ADMITTED, PAIRS, version_key  # noqa: E402
 from versions.record import REFERENCE, results_dir  # noqa: E402  (standard library at import)
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -79,6 +81,18 @@ def matrix(session: nox.Session, jax: str, flax: str) -> None:
                 "threefry-flipped", "--rows", "seeded", env={"JAX_THREEFRY_PARTITIONABLE": flipped})
     timing["flipped_s"] = time.time() - started
     (out / "reports" / f"jax-{jax}-timing.json").write_text(json.dumps({k: round(v, 1) for k, v in timing.items()}) + "\n")
+
+
+@nox.session(python="3.11")
+@nox.parametrize(("jax", "flax"), ADMITTED, ids=[f"{j}-flax{f}" for j, f in ADMITTED])
+def admitted(session: nox.Session, jax: str, flax: str) -> None:
+    """A pair the metadata admits but versions/pairs.py does not list: the Flax rows' properties
+    (the rows that depend on Flax), reported to versions/results/reference/admitted/."""
+    out = results_dir(REFERENCE) / "admitted"
+    out.mkdir(parents=True, exist_ok=True)
+    session.install(f"jax=={jax}", f"jaxlib=={jax}", f"flax=={flax}", "-e", ".")
+    session.run("pytest", "-n", "auto", "props", "-k", "lax_scan_in_module or scan_rnn_forward",
+                f"--scan-report={out / f'jax-{jax}-flax-{flax}.json'}", *session.posargs, success_codes=[0, 1])
 
 
 @nox.session(python=False)

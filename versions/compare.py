@@ -39,7 +39,7 @@ if __package__ in (None, ""):  # run as a script: make `versions` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from versions import codec  # noqa: E402
-from versions.pairs import FLAX_FOR, PAIRS, version_key  # noqa: E402
+from versions.pairs import ADMITTED, FLAX_FOR, PAIRS, version_key  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_RESULTS = HERE / "results" / "reference"
@@ -399,7 +399,32 @@ def flag_effect(v: Version) -> list[str]:
     return [f"- {v.jax} with jax_threefry_partitionable={flag}: " + ", ".join(rows)]
 
 
-def report(versions: list[Version], all_pairs: bool) -> tuple[list[str], bool]:
+def admitted_section(results: Path) -> list[str]:
+    """Pairs the metadata admits beyond versions/pairs.py (`nox -s admitted`): the Flax rows' verdicts."""
+    rows = []
+    for jax, flax in ADMITTED:
+        found = _read(results / "admitted" / f"jax-{jax}-flax-{flax}.json")
+        if found is None:
+            continue
+        cells = []
+        for name in ("lax_scan_in_module", "scan_rnn_forward"):
+            problem = (found.get("problems") or {}).get(name)
+            cell = _row_cell(problem)
+            if problem and problem.get("verdict") in ("fail", "error"):
+                first = next((p for p in problem.get("properties", {}).values() if p.get("verdict") in ("fail", "error")), {})
+                raised = [line.split("raised:", 1)[1].strip() for line in (first.get("message") or "").splitlines()
+                          if "raised:" in line]
+                if raised:
+                    cell += f": {raised[0][:140]}"
+            cells.append(cell.replace("|", "\\|"))
+        rows.append([jax, flax, *cells])
+    if not rows:
+        return []
+    return ["", "### Pairs the packages' metadata admits but versions/pairs.py does not list", ""] + table(
+        ["jax", "flax", "`lax_scan_in_module`", "`scan_rnn_forward`"], rows)
+
+
+def report(versions: list[Version], all_pairs: bool, results: Path = DEFAULT_RESULTS) -> tuple[list[str], bool]:
     lines = ["### Environments", ""] + environments(versions) + ["", "### Verdicts", ""]
     verdict_lines, ok = verdicts(versions)
     lines += verdict_lines
@@ -418,6 +443,7 @@ def report(versions: list[Version], all_pairs: bool) -> tuple[list[str], bool]:
         fa, fb = FLAX_FOR.get(older.jax, "?"), FLAX_FOR.get(newer.jax, "?")
         lines += ["", f"### {older.jax} -> {newer.jax} (flax {fa} -> {fb})", ""]
         lines += changes(older, newer, names)
+    lines += admitted_section(results)
     effects = [line for v in versions for line in flag_effect(v)]
     if effects:
         lines += ["", "### The PRNG flag within each version (default vs flipped recording)", ""] + effects
@@ -434,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     if not versions:
         print(f"no results under {args.results}: run `nox` first", file=sys.stderr)
         return 1
-    lines, ok = report(versions, all_pairs=not args.versions)
+    lines, ok = report(versions, all_pairs=not args.versions, results=Path(args.results))
     text = "\n".join(lines) + "\n"
     print(text)
     if args.markdown:

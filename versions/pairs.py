@@ -18,6 +18,19 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("0.10.2", "0.12.8"),
 )
 
+# Pairs the packages' metadata admits (uv resolves them) that PAIRS does not list: the Flax the
+# resolver picks for JAX 0.4.x when Flax is left unpinned (0.10.4), and each supported JAX
+# with the previous pair's Flax (an upgrade of JAX alone). `nox -s admitted` checks them.
+ADMITTED: tuple[tuple[str, str], ...] = (
+    ("0.4.30", "0.10.4"),
+    ("0.4.38", "0.10.4"),
+    ("0.5.3", "0.10.3"),
+    ("0.6.2", "0.10.6"),
+    ("0.7.2", "0.11.2"),
+    ("0.8.3", "0.12.0"),
+    ("0.10.2", "0.12.6"),
+)
+
 OLDEST, NEWEST = PAIRS[0], PAIRS[-1]
 FLAX_FOR = dict(PAIRS)
 
