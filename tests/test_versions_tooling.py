@@ -103,7 +103,7 @@ def _golden(rows: dict, flag: bool, **row_extra) -> dict:
 
 
 def _report(verdicts: dict) -> dict:
-    return {"verdict": "pass", "problems": {name: {"verdict": v, "properties": {"oracle": {"verdict": v}}}
+    return {"verdict": "fail" if "fail" in verdicts.values() else "pass", "problems": {name: {"verdict": v, "properties": {"oracle": {"verdict": v}}}
                                            for name, v in verdicts.items()}}
 
 

@@ -344,7 +344,8 @@ def classify(older: Version, newer: Version, name: str) -> Change:
             notes.append(explained)
         elif diff.within:
             classes.append("numerics")
-            notes.append(f"largest at {diff.where}; within the rounding budget (at most {_share(diff.used)} of it)")
+            notes.append(f"largest at {diff.where}; within the rounding budget (at most {_share(diff.used)} of it)"
+                         + _same_params(ga, gb).replace(" (", "; ").replace(")", ""))
         else:
             classes.append("values")
             notes.append(f"largest at {diff.where}; beyond the rounding budget, not the PRNG flag")

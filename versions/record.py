@@ -290,7 +290,10 @@ def record_row(problem, cases, call, module) -> dict:
                 entry["params_sha256"] = digest
             try:
                 with np.errstate(all="ignore"):
-                    entry["allowed"] = codec.encode_array(np.asarray(problem.budget(case).atol(TRANSFORM_FACTOR)))
+                    allowed = np.asarray(problem.budget(case).atol(TRANSFORM_FACTOR), np.float64)
+                    rounded = allowed.astype(np.float32)  # half the bytes; rounded up, never tighter
+                    rounded = np.where(rounded < allowed, np.nextafter(rounded, np.float32(np.inf)), rounded)
+                    entry["allowed"] = codec.encode_array(rounded.astype(np.float32))
             except Exception as exc:  # noqa: BLE001  (the harness's own budget: say so, record on)
                 entry["allowed_error"] = f"{type(exc).__name__}: {exc}"[:300]
             entries.append(entry)
