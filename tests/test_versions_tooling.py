@@ -130,3 +130,31 @@ def test_changes_are_classified():
     lines, ok = compare.report([old, new], all_pairs=False)
     assert ok is False  # a failing verdict
     assert any("random stream" in line for line in lines)
+
+
+def test_record_row_keeps_outputs_errors_warnings_and_signatures():
+    """record.record_row on a made-up row: a warning raised in a call is kept, an error is
+    stored as the call's result, jit is stored only where its bits differ."""
+    import types
+    import warnings
+
+    from scanprops.cases import Case
+    from scanprops.seam import ImplFailure, Outcome
+    from scanprops.tolerance import Budget
+
+    def fn(xs):
+        return xs
+
+    def call(problem, case, how):
+        if case["xs"].size == 0:
+            raise ImplFailure("ValueError: empty")
+        warnings.warn("old spelling", DeprecationWarning)
+        return Outcome(np.asarray(case["xs"]) * (2 if type(how).__name__ == "Jit" else 1))
+
+    problem = types.SimpleNamespace(name="fn", budget=lambda case: Budget(steps=1, width=1, scale=1.0))
+    cases = [Case.of(xs=np.ones(3, np.float32)), Case.of(xs=np.zeros(0, np.float32))]
+    row = record.record_row(problem, cases, call, types.SimpleNamespace(fn=fn))
+    assert row["warnings"] == {"DeprecationWarning: old spelling": 2}
+    assert row["cases"][0]["jit"]["out"] != row["cases"][0]["plain"]["out"]
+    assert row["cases"][1]["plain"] == {"error": "ValueError: empty"}
+    assert row["apis"] == {}

@@ -233,13 +233,14 @@ class Diff:
         self.api += [a for a in other.api if a not in self.api]
 
 
-def diff_rows(a: dict, b: dict, name: str, allowed_from: dict | None = None) -> Diff:
+def diff_rows(a: dict, b: dict, name: str, allowed_from: dict | None = None,
+              modes: tuple[str, ...] = ("plain", "jit")) -> Diff:
     """The differences between two recordings of one row (plain and jit, every case)."""
     total = Diff()
     cases_a, cases_b = a.get("cases", []), b.get("cases", [])
     for index, (ca, cb) in enumerate(zip(cases_a, cases_b)):
         budget_case = (allowed_from or {}).get("cases", cases_a)[index] if allowed_from else ca
-        for mode in ("plain", "jit"):
+        for mode in modes:
             oa, ob = _outputs(ca, mode), _outputs(cb, mode)
             if "error" in oa or "error" in ob:
                 if oa.get("error") != ob.get("error"):
@@ -368,10 +369,13 @@ def _random_stream(older: Version, newer: Version, name: str) -> str:
             continue
         d = diff_rows(rows_f[name], other_row, name)
         if d.ulps == 0 or (d.within and not d.api):
+            parts = []
+            for mode in ("plain", "jit"):
+                m = diff_rows(rows_f[name], other_row, name, modes=(mode,))
+                parts.append(f"{mode} calls " + ("bit for bit" if m.ulps == 0 else
+                             f"within {fmt_ulps(m.ulps)} ulps ({fmt_abs(m.abs)} abs, {_share(m.used)} of the budget)"))
             found.append(f"{label} with jax_threefry_partitionable={flag} reproduces "
-                         f"{newer.jax if label == older.jax else older.jax}: "
-                         + ("bit for bit" if d.ulps == 0 else
-                            f"max {fmt_ulps(d.ulps)} ulps ({fmt_abs(d.abs)} abs), {_share(d.used)} of the budget at most")
+                         f"{newer.jax if label == older.jax else older.jax}: " + ", ".join(parts)
                          + _same_params(rows_f[name], other_row))
     return "; ".join(found)
 
@@ -440,6 +444,10 @@ def report(versions: list[Version], all_pairs: bool, results: Path = DEFAULT_RES
     steps = list(zip(versions, versions[1:]))
     if all_pairs and len(versions) > 2:
         steps.append((versions[0], versions[-1]))
+    if steps and names:
+        glance = [[f"`{name}`", *[", ".join(classify(a, b, name).classes) for a, b in steps]] for name in names]
+        lines += ["", "### Changes at a glance", ""]
+        lines += table(["function", *[f"{a.jax} -> {b.jax}" for a, b in steps]], glance)
     for older, newer in steps:
         fa, fb = FLAX_FOR.get(older.jax, "?"), FLAX_FOR.get(newer.jax, "?")
         lines += ["", f"### {older.jax} -> {newer.jax} (flax {fa} -> {fb})", ""]
