@@ -20,7 +20,8 @@ Prints (and with --markdown writes) Markdown:
    - `values`: a change beyond that which the flag does not explain (look at it);
    - `API`: an error that appeared or went away, a changed output shape or dtype, a warning
      that appeared or went away, a changed signature of a JAX/Flax API the row's code calls;
-   - `verdict`: the row's verdict or a property's verdict differs.
+   - `verdict`: the row's verdict or a property's verdict differs;
+   - `missing`: the module does not define the function.
 
 Exit status 0 when every version named has its report and golden values and every verdict is
 pass; 1 otherwise (a pair that did not run end to end, or a failing property).
@@ -158,7 +159,7 @@ def _row_cell(problem: dict | None) -> str:
         return "no report"
     verdict = problem.get("verdict", "?")
     props = problem.get("properties", {})
-    bad = [name for name, p in props.items() if p.get("verdict") not in ("pass", "skipped")]
+    bad = sorted(name for name, p in props.items() if p.get("verdict") not in ("pass", "skipped"))
     return verdict + (f" ({', '.join(bad)})" if bad and verdict != "missing" else "")
 
 
@@ -330,9 +331,11 @@ def classify(older: Version, newer: Version, name: str) -> Change:
                     classes.append("verdict")
                 notes.append(f"`{prop}` {va} -> {vb}")
     if ga is None or gb is None or ga.get("missing") or gb.get("missing"):
-        if not (ga or {}).get("missing") or not (gb or {}).get("missing"):
-            notes.append("no golden values on " + ", ".join(v.jax for v, g in ((older, ga), (newer, gb)) if g is None))
-        return Change(name, classes or ["same"], Diff(), notes)
+        if (ga or {}).get("missing") and (gb or {}).get("missing"):
+            return Change(name, classes or ["missing"], Diff(), notes)  # the module does not define it
+        notes.append("no golden values on " + ", ".join(v.jax for v, g in ((older, ga), (newer, gb))
+                                                           if g is None or g.get("missing")))
+        return Change(name, classes or ["missing"], Diff(), notes)
     diff = diff_rows(ga, gb, name)
     api = diff.api + api_changes(ga, gb)
     if api:
@@ -397,11 +400,11 @@ def flag_effect(v: Version) -> list[str]:
     rows = []
     for name, row in (v.flipped.get("rows") or {}).items():
         base = (v.golden.get("rows") or {}).get(name)
-        if base is None:
+        if base is None or base.get("missing") or row.get("missing"):
             continue
         d = diff_rows(base, row, name)
         rows.append(f"`{name}` {'unchanged' if d.ulps == 0 else f'changes (max {fmt_abs(d.abs)} abs)'}")
-    return [f"- {v.jax} with jax_threefry_partitionable={flag}: " + ", ".join(rows)]
+    return [f"- {v.jax} with jax_threefry_partitionable={flag}: " + ", ".join(rows)] if rows else []
 
 
 def admitted_section(results: Path) -> list[str]:
