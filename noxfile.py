@@ -1,6 +1,6 @@
 """Regression testing across the JAX/Flax pairs SPEC.md supports (docs/versions.md).
 
-    pip install nox uv && nox                     # every pair, then the table (about 15 min on 2 cores)
+    pip install nox uv && nox                     # every pair, then the table (13 to 21 min on 2 shared cores)
     nox -s "matrix(0.4.30)" "matrix(0.10.2)" table    # the pairs named, then the table of those with results
     nox -- --impl path/to/my_solutions.py         # any module instead of the reference implementations
     nox -s table -- 0.4.38 0.5.3                  # compare two versions' results again, no runs
@@ -56,6 +56,7 @@ def _split_impl(posargs: list[str]) -> tuple[str, list[str]]:
 @nox.session(python="3.11")
 @nox.parametrize(("jax", "flax"), PAIRS, ids=[j for j, _ in PAIRS])
 def matrix(session: nox.Session, jax: str, flax: str) -> None:
+    """One supported pair: the properties (and the guards), golden values, the flipped PRNG flag."""
     impl, pytest_args = _split_impl(session.posargs)
     out = results_dir(impl)
     (out / "reports").mkdir(parents=True, exist_ok=True)
