@@ -32,9 +32,9 @@ def rnn_forward_fori(params, h0, xs):
         h = rnn_cell(params, h, xs[t])
         return h, hs.at[t].set(h)
 
-    hs = jnp.zeros_like(h0, shape=(xs.shape[0], *h0.shape))
     if xs.shape[0] == 0:  # the body is traced even for 0 trips, and xs[t] of an empty xs raises
-        return hs
+        return h0[None][:0]  # empty, on h0's device (jnp.zeros_like(h0, shape=...) is there only from JAX 0.10)
+    hs = jnp.zeros_like(h0, shape=(xs.shape[0], *h0.shape))
     _, hs = lax.fori_loop(0, xs.shape[0], body, (h0, hs))
     return hs
 

@@ -48,13 +48,9 @@ def _read_only(arr: np.ndarray) -> np.ndarray:
 
 
 def _x64():
-    import jax
+    from scanprops.compat import x64
 
-    if hasattr(jax, "enable_x64"):  # jax >= 0.4.36 or so
-        return jax.enable_x64(True)
-    from jax.experimental import enable_x64  # older releases
-
-    return enable_x64()
+    return x64(True)
 
 
 _GRADS: dict[bytes, tuple] = {}

@@ -16,7 +16,10 @@ class LaxScanModule(nn.Module):
     @nn.compact
     def __call__(self, x):
         W = self.param("W", nn.initializers.lecun_normal(), (self.hidden, self.hidden))
-        final, _ = jax.lax.scan(lambda h, _: (jnp.tanh(h @ W), None), jnp.tanh(x @ W), jnp.arange(self.T - 1))
+        # max(.., 0): jnp.arange(-1) is empty from JAX 0.8 and raises TypeError before, where this
+        # module would fail with an error at T = 0 instead of showing its bug
+        steps = jnp.arange(max(self.T - 1, 0))
+        final, _ = jax.lax.scan(lambda h, _: (jnp.tanh(h @ W), None), jnp.tanh(x @ W), steps)
         return final
 
 

@@ -23,13 +23,9 @@ Params = Mapping[str, Mapping[str, np.ndarray]]  # GRU: {"ir": {"kernel", "bias"
 def _float32_mode():
     """Initialise as the code under test does: outside x64 (the initialisers' default dtype
     follows it), even when an oracle's first call happens inside the x64 gradient check."""
-    import jax
+    from scanprops.compat import x64
 
-    if hasattr(jax, "enable_x64"):
-        return jax.enable_x64(False)
-    from jax.experimental import disable_x64  # older releases
-
-    return disable_x64()
+    return x64(False)
 
 
 def _frozen64(tree) -> dict:
