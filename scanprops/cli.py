@@ -9,10 +9,6 @@ from pathlib import Path
 from scanprops import isolation
 
 
-def _functions(text: str | None) -> list[str] | None:
-    return [n.strip() for n in text.split(",") if n.strip()] if text else None
-
-
 def check(args) -> int:
     """Verify one module, as `pytest -n auto --impl FILE` does in the repository."""
     import pytest
@@ -26,7 +22,7 @@ def check(args) -> int:
         return 4
     extra = tuple(["-k", args.k] if args.k else ())
     return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, jobs=args.jobs,
-                                       functions=_functions(args.functions), time_budget=args.time_budget,
+                                       functions=args.functions.split(",") if args.functions else None, time_budget=args.time_budget,
                                        profile=args.profile, quiet=not args.verbose, extra=extra)))
 
 

@@ -96,7 +96,7 @@ def _checkout() -> Path | None:
     return root if (root / "pyproject.toml").is_file() and (root / "impls").is_dir() else None
 
 
-def _package_dirs() -> list[str]:
+def judge_dirs() -> list[str]:
     """Where the judge's packages are, wherever pip put them (an editable install maps
     scanprops.strategies and scanprops.props to the repository's strategies/ and props/)."""
     found = []
@@ -109,7 +109,7 @@ def _package_dirs() -> list[str]:
 ROOT = _checkout()
 ANSWER_KEY = ROOT / "impls" if ROOT else None
 HARNESS_DIRS = tuple(dict.fromkeys(
-    [str(Path(d).resolve()) for d in _package_dirs()]
+    [str(Path(d).resolve()) for d in judge_dirs()]
     + ([str(ROOT / d) for d in ("strategies", "props", "impls", "tests", "benchmarks")] if ROOT else [])))
 
 

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def pytest_args(impl: str, *, report: str | None = None, jobs: str | int = "auto
 
 @dataclass
 class Finished:
-    status: int  # pytest's exit status; None-like negative: killed from outside
+    status: int  # pytest's exit status (negative: the signal that ended it)
     seconds: float
     killed: bool = False
 
@@ -58,8 +59,6 @@ def run_isolated(args: list[str], log: Path, deadline_s: float | None) -> Finish
     """pytest in its own process group, its output to `log`; killed (the whole group) past
     `deadline_s`, so that a submission that outwits every inner limit still cannot stall a
     grading run."""
-    import time
-
     start = time.monotonic()
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     with open(log, "wb") as out:

@@ -107,12 +107,11 @@ def fingerprint() -> str:
     tests), so that a changed harness regrades even when its version number did not move."""
     from importlib import metadata
 
-    from scanprops.runner import props_dir
+    from scanprops.isolation import judge_dirs
 
-    package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for folder in (package, props_dir(), Path(__import__("scanprops.strategies").strategies.__path__[0])):
-        for path in sorted(folder.rglob("*")):
+    for folder in judge_dirs():
+        for path in sorted(Path(folder).rglob("*")):
             if path.suffix in (".py", ".ini") and "__pycache__" not in path.parts:
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
     try:
