@@ -227,11 +227,59 @@ def jaxpr_stats(closed):
     return ("jaxpr", int(n), tuple(str(f) for f in found), len(str(closed).splitlines()))
 
 
-_JIT_CACHE: dict = {}
-
-
 def _to_jax(value):
     return _ORIG["tree_map"](lambda v: _ORIG["jnp_asarray"](v) if isinstance(v, _ORIG["ndarray"]) else v, value)
+
+
+# grad and vmap run compiled, one program per signature (not one per primitive and call, as op by
+# op: a scan body defined inside the function is traced anew at every eager call and its scan
+# recompiled); where the compiled program cannot be built (Python control flow on values, a
+# NumPy round trip: what jax.jit refuses, and eager grad or vmap may still accept), the call runs
+# op by op as before, so the verdict is the transformation's own, never jit's. Plain calls stay op
+# by op (they are what `jit` and `vmap` compare with), and so do device calls: under jit, a
+# device_put inside the function would be folded away and the `devices` property blinded.
+_PROGRAMS: dict = {}
+
+
+def _compiled_or_eager(key, fn, build, args, eager):
+    if key not in _PROGRAMS:
+        _PROGRAMS[key] = (fn, build())  # fn is kept so that id(fn) is not reused while cached
+    try:
+        return _PROGRAMS[key][1](*args)
+    except CallError:
+        raise
+    except Exception:  # noqa: BLE001  (the eager call says what is wrong, if anything is)
+        return eager()
+
+
+def _grad_program(fn, static_pos, ks, jitted=True):
+    """(cotangent, *args) -> d vdot(cotangent, fn(*args)) / d args[k] for k in ks."""
+
+    def grads(cot, *args):
+        def scalar(*vs):
+            call = list(args)
+            for k, v in zip(ks, vs):
+                call[k] = v
+            return _ORIG["vdot"](cot, _ORIG["jnp_asarray"](fn(*call)))
+
+        return _ORIG["grad"](scalar, argnums=tuple(range(len(ks))))(*[args[k] for k in ks])
+
+    return _ORIG["jit"](grads, static_argnums=tuple(p + 1 for p in static_pos)) if jitted else grads
+
+
+def _vmap_program(fn, static_pos, mapped, jitted=True):
+    """(*args, the mapped ones stacked) -> vmap of fn over the mapped arguments' leading axis."""
+
+    def batched(*args):
+        def one(*mapped_values):
+            call = list(args)
+            for i, v in zip(mapped, mapped_values):
+                call[i] = v
+            return fn(*call)
+
+        return _ORIG["vmap"](one)(*[args[i] for i in mapped])
+
+    return _ORIG["jit"](batched, static_argnums=static_pos) if jitted else batched
 
 
 def run_call(fn, function: str, static, names, values, how):
@@ -249,10 +297,10 @@ def run_call(fn, function: str, static, names, values, how):
         if kind == "plain":
             return encode_output(fn(*positional(values)), function)
         if kind == "jit":
-            key = (id(fn), static_pos)
-            if key not in _JIT_CACHE:
-                _JIT_CACHE[key] = (fn, _ORIG["jit"](fn, static_argnums=static_pos))
-            return encode_output(_JIT_CACHE[key][1](*positional(values)), function)
+            key = ("jit", id(fn), static_pos)
+            if key not in _PROGRAMS:
+                _PROGRAMS[key] = (fn, _ORIG["jit"](fn, static_argnums=static_pos))
+            return encode_output(_PROGRAMS[key][1](*positional(values)), function)
         if kind == "device":
             device = _ORIG["devices"]()[how[1]]
             args = [v if i in static_pos else _ORIG["device_put"](_to_jax(v), device) for i, v in enumerate(values)]
@@ -269,31 +317,22 @@ def run_call(fn, function: str, static, names, values, how):
             return jaxpr_stats(_ORIG["make_jaxpr"](traced)(*[_to_jax(values[i]) for i in dyn])), ()
         if kind == "grad":
             wrt, cotangent = how[1], how[2]
-            ks = [names.index(w) for w in wrt]
-            args = positional(values)
-            cot = _ORIG["jnp_asarray"](cotangent)
-
-            def scalar(*vs):
-                call = list(args)
-                for k, v in zip(ks, vs):
-                    call[k] = v
-                return _ORIG["vdot"](cot, _ORIG["jnp_asarray"](fn(*call)))
-
-            grads = _ORIG["grad"](scalar, argnums=tuple(range(len(ks))))(*[args[k] for k in ks])
+            ks = tuple(names.index(w) for w in wrt)
+            args, cot = positional(values), _ORIG["jnp_asarray"](cotangent)
+            grads = _compiled_or_eager(
+                ("grad", id(fn), static_pos, ks), fn, lambda: _grad_program(fn, static_pos, ks),
+                (cot, *args), lambda: _grad_program(fn, (), ks, jitted=False)(cot, *args))
             return encode_grads(tuple(grads), wrt, f"grad of {function}"), ()
         if kind == "vmap":
             batch, mapped_names = how[1], how[2]
             mapped = tuple(i for i, n in enumerate(names) if n in mapped_names)
-            stacked = {i: _to_jax(_ORIG["tree_map"](lambda *xs: _ORIG["np_stack"](xs), *[vals[i] for vals in batch]))
-                       for i in mapped}
-
-            def one(*mapped_values):
-                args = positional(batch[0])
-                for i, v in zip(mapped, mapped_values):
-                    args[i] = v
-                return fn(*args)
-
-            return encode_output(_ORIG["vmap"](one)(*[stacked[i] for i in mapped]), f"vmap of {function}")
+            args = positional(batch[0])
+            for i in mapped:
+                args[i] = _to_jax(_ORIG["tree_map"](lambda *xs: _ORIG["np_stack"](xs), *[vals[i] for vals in batch]))
+            out = _compiled_or_eager(
+                ("vmap", id(fn), static_pos, mapped), fn, lambda: _vmap_program(fn, static_pos, mapped),
+                args, lambda: _vmap_program(fn, (), mapped, jitted=False)(*args))
+            return encode_output(out, f"vmap of {function}")
     except CallError:
         raise
     except MemoryError:
