@@ -254,22 +254,23 @@ def measure_harness(problem, family: str, seam, tally) -> Measure:
 @contextlib.contextmanager
 def free_sizes():
     """Sizes drawn freely from the same ranges as the pools (integers, smallest to largest size),
-    any int32 seed, and free (H, D) pairs for the GRU: as a first attempt draws them."""
+    axis by axis, and any int32 seed for the Flax rows: as a first attempt draws them."""
     from hypothesis import strategies as st
-    from scanprops.strategies import flax_rows, pools
+    from scanprops.strategies import pools
 
-    saved = (pools.Axis.sizes, flax_rows.seeds, flax_rows.gru_sizes)
+    saved = (pools.Axis.sizes, pools.Signatures.draw)
 
     def sizes(self):
         return st.integers(min(self.small + self.odd), self.big())
 
-    pools.Axis.sizes = sizes
-    flax_rows.seeds = lambda: st.integers(0, 2**31 - 1)
-    flax_rows.gru_sizes = lambda: st.tuples(st.integers(1, pools.HIDDEN.big()), st.integers(1, pools.FEATURES.big()))
+    def signatures(self):
+        return st.tuples(*[st.integers(0, 2**31 - 1) if axis is None else sizes(axis) for axis in self.axes])
+
+    pools.Axis.sizes, pools.Signatures.draw = sizes, signatures
     try:
         yield
     finally:
-        pools.Axis.sizes, flax_rows.seeds, flax_rows.gru_sizes = saved
+        pools.Axis.sizes, pools.Signatures.draw = saved
 
 
 def load_impl(spec: str):

@@ -16,7 +16,7 @@ from scanprops import expect
 from scanprops.cases import Case
 from scanprops.failure import PropertyFailure, mismatch, plain
 from scanprops.problem import Out, Problem
-from scanprops.seam import Grad, ImplFailure, Jaxpr, Jit, OnDevice, Plain, Seam, Vmap
+from scanprops.seam import Grad, ImplFailure, Jaxpr, Jit, OnDevice, Plain, Seam, Single, Vmap
 from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, within
 from scanprops.strategies.pools import STRUCTURE_LENGTHS
 
@@ -51,6 +51,7 @@ def call(seam: Seam, problem: Problem, family: str, case: Case, how=Plain()):
         what = {
             Plain: "the function did not return a result",
             Jit: "the function fails under jax.jit",
+            Single: "the function did not return a result",
             Vmap: "the function fails under jax.vmap",
             Grad: "jax.grad of the function fails",
             OnDevice: "the function fails with inputs committed to a device",
@@ -228,7 +229,7 @@ def _batches(draw, problem: Problem):
 
 def vmap(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
     def check(batch: tuple[Case, ...]) -> None:
-        singles = [call(seam, problem, "vmap", c).value for c in batch]
+        singles = [call(seam, problem, "vmap", c, Single()).value for c in batch]
         mapped = call(seam, problem, "vmap", batch[0], Vmap(batch, problem.mapped)).value
         for i, (case, single) in enumerate(zip(batch, singles)):
             got = tuple(m[i] for m in mapped) if isinstance(mapped, tuple) else mapped[i]

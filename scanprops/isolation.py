@@ -84,7 +84,7 @@ import numpy as np
 
 from scanprops import compile_cache
 from scanprops.cases import Case
-from scanprops.seam import Grad, How, ImplFailure, Jaxpr, JaxprStats, Jit, OnDevice, Outcome, Plain, Vmap
+from scanprops.seam import Grad, How, ImplFailure, Jaxpr, JaxprStats, Jit, OnDevice, Outcome, Plain, Single, Vmap
 
 CHILD_SCRIPT = Path(__file__).resolve().parent / "sandbox_child.py"
 
@@ -273,6 +273,8 @@ def _encode_how(how: How) -> tuple:
         return ("plain",)
     if isinstance(how, Jit):
         return ("jit",)
+    if isinstance(how, Single):
+        return ("single",)
     if isinstance(how, Grad):
         return ("grad", tuple(how.wrt), np.asarray(how.cotangent))
     if isinstance(how, Vmap):

@@ -231,13 +231,13 @@ def _to_jax(value):
     return _ORIG["tree_map"](lambda v: _ORIG["jnp_asarray"](v) if isinstance(v, _ORIG["ndarray"]) else v, value)
 
 
-# grad and vmap run compiled, one program per signature (not one per primitive and call, as op by
-# op: a scan body defined inside the function is traced anew at every eager call and its scan
-# recompiled); where the compiled program cannot be built (Python control flow on values, a
-# NumPy round trip: what jax.jit refuses, and eager grad or vmap may still accept), the call runs
-# op by op as before, so the verdict is the transformation's own, never jit's. Plain calls stay op
-# by op (they are what `jit` and `vmap` compare with), and so do device calls: under jit, a
-# device_put inside the function would be folded away and the `devices` property blinded.
+# grad, vmap and the single calls vmap compares with run compiled, one program per signature
+# (not one per primitive and call, as op by op: a scan body defined inside the function is traced
+# anew at every eager call and its scan recompiled); where jit cannot trace the code (Python
+# control flow on values, a NumPy round trip), the call runs op by op as before, so a verdict is
+# the transformation's own, never jit's. Plain calls stay op by op (they are what `oracle` and
+# `jit` judge), and so do device calls: under jit, a device_put to devices()[0] inside the
+# function is folded away (the result lands on the inputs' device), which would blind `devices`.
 _PROGRAMS: dict = {}
 
 
@@ -250,6 +250,14 @@ def _compiled_or_eager(key, fn, build, args, eager):
         raise
     except Exception:  # noqa: BLE001  (the eager call says what is wrong, if anything is)
         return eager()
+
+
+def _jitted(fn, static_pos):
+    """jax.jit(fn), one per function: the `jit` property's program, which `single` calls share."""
+    key = ("jit", id(fn), static_pos)
+    if key not in _PROGRAMS:
+        _PROGRAMS[key] = (fn, _ORIG["jit"](fn, static_argnums=static_pos))
+    return _PROGRAMS[key][1]
 
 
 def _grad_program(fn, static_pos, ks, jitted=True):
@@ -284,7 +292,7 @@ def _vmap_program(fn, static_pos, mapped, jitted=True):
 
 def run_call(fn, function: str, static, names, values, how):
     """Run one described call of `fn`; returns (wire result, devices). `how` is a tuple:
-    ("plain",), ("jit",), ("grad", wrt, cotangent), ("vmap", [values per case], mapped),
+    ("plain",), ("jit",), ("single",), ("grad", wrt, cotangent), ("vmap", [values per case], mapped),
     ("device", index), ("jaxpr",). Anything the code under test raises becomes a CallError."""
     _bind()
     static_pos = tuple(i for i, n in enumerate(names) if n in static)
@@ -297,10 +305,11 @@ def run_call(fn, function: str, static, names, values, how):
         if kind == "plain":
             return encode_output(fn(*positional(values)), function)
         if kind == "jit":
-            key = ("jit", id(fn), static_pos)
-            if key not in _PROGRAMS:
-                _PROGRAMS[key] = (fn, _ORIG["jit"](fn, static_argnums=static_pos))
-            return encode_output(_PROGRAMS[key][1](*positional(values)), function)
+            return encode_output(_jitted(fn, static_pos)(*positional(values)), function)
+        if kind == "single":
+            args = positional(values)
+            return encode_output(_compiled_or_eager(("jit", id(fn), static_pos), fn,
+                                                    lambda: _jitted(fn, static_pos), args, lambda: fn(*args)), function)
         if kind == "device":
             device = _ORIG["devices"]()[how[1]]
             args = [v if i in static_pos else _ORIG["device_put"](_to_jax(v), device) for i, v in enumerate(values)]

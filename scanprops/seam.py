@@ -29,6 +29,13 @@ class Jit:
 
 
 @dataclass(frozen=True)
+class Single:
+    """f on one input, as `vmap` compares with: `jax.jit(f)` (one program per signature, shared
+    with the `jit` property's), or f op by op where jit cannot trace it. The `jit` property ties
+    jit(f) to f, so vmap(f) = jit(f) = f together say vmap(f) = f."""
+
+
+@dataclass(frozen=True)
 class Grad:
     """`jax.grad` of `vdot(cotangent, f(...))` with respect to the arguments `wrt` (a tuple back)."""
 
@@ -56,7 +63,7 @@ class Jaxpr:
     """Trace f with `jax.make_jaxpr` and report its size and loop primitives."""
 
 
-How = Plain | Jit | Grad | Vmap | OnDevice | Jaxpr
+How = Plain | Jit | Single | Grad | Vmap | OnDevice | Jaxpr
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,7 @@ def execute(fn: Callable, function: str, static: tuple[str, ...], case: Case, ho
 @dataclass
 class Seam:
     """Calls into one implementation, in a sandboxed child process (scanprops/isolation.py),
-    memoising plain calls (several properties reuse them).
+    memoising plain and single calls (several properties reuse them).
 
     `module` is a dotted name, a .py path or a module object of the harness's own (its tests);
     `provided` (function names) is what the import probe found, when known; otherwise the child
@@ -145,8 +152,8 @@ class Seam:
         def call():
             return isolation.execute(self.module, problem.name, problem.static, case, how)
 
-        if isinstance(how, Plain):
-            key = pickle.dumps((problem.name, case))
+        if isinstance(how, (Plain, Single)):  # pure calls of one input: several properties ask again
+            key = pickle.dumps((type(how).__name__, problem.name, case))
             if key not in self._memo:
                 self._memo[key] = call()
             return self._memo[key]

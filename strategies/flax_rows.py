@@ -1,14 +1,13 @@
 """Inputs for the Flax rows (seeds 002, 003): a seed, x, the hidden size H, and T.
 
-Seeds and sizes come from small pools because every new shape costs compiles, in the code
-under test (an eager GRU call compiles its scans every time, about 0.2 s, and each new (H, D)
-adds about 0.5 s of per-op compiles, per device) and in the oracle's x64 gradient; under jit
-every new seed does too. The GRU draws (H, D) as one of a few pairs from the pools (a large
-pair one time in ten), so the edge cases and drawn cases share compiled shapes. Seeds come from
-a pool holding the largest int32 seed, which `PRNGKey` must take without overflow, or (one time
-in ten) from the whole non-negative int32 range. x is unit-sized data scaled by 2**e, |e| <= 3: at 2**-3 tanh and
-the sigmoid gates are nearly linear, at 2**3 they saturate. Everything shrinks towards seed 0,
-the smallest sizes, T = 0 and all-zero x.
+The seed is a static argument (under jit every new one recompiles the whole init and apply,
+about 1 s for a GRU), so it is part of a row's signature: each row draws (seed, sizes) whole from
+a short list (strategies/pools.py, `Signatures`): the edge cases' own, one more that meets the
+remaining small sizes, two odd ones with large arbitrary seeds, and the large one. The seeds met
+are 0 to 3, the largest int32 seed (which `PRNGKey` must take without overflow), two other large
+ones and the large input's. x is unit-sized data scaled by 2**e, |e| <= 3: at 2**-3 tanh and the
+sigmoid gates are nearly linear, at 2**3 they saturate. Everything shrinks towards the first edge
+case's signature and all-zero x.
 """
 from __future__ import annotations
 
@@ -16,27 +15,24 @@ import numpy as np
 from hypothesis import strategies as st
 
 from scanprops.cases import Case
-from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, float32_arrays, powers_of_two, rng
+from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, Signatures, float32_arrays, powers_of_two, rng
 
-SEEDS = (0, 1, 2, 3, 2**31 - 1)
-GRU_SIZES = ((1, 1), (2, 3), (3, 2), (8, 5))  # (H, D), from the small pools
-GRU_ODD = (17, 9)  # (H, D), from the odd sizes
-assert all(h in HIDDEN.small and d in FEATURES.small for h, d in GRU_SIZES)
-assert GRU_ODD[0] in HIDDEN.odd and GRU_ODD[1] in FEATURES.odd
 SATURATION = 3  # x is scaled by 2**e, |e| <= SATURATION
+LARGEST_SEED = 2**31 - 1
+MODULE_LARGE_SEED, GRU_LARGE_SEED = 12345, 54321
+ODD_SEEDS = (1_000_003, 2_147_483_629)
 
-
-def seeds() -> st.SearchStrategy[int]:
-    """9 draws in 10 a pooled seed, 1 any non-negative int32; shrinks towards 0. (Under jit the
-    seed is static: every new one recompiles the whole init and apply, about 1 s for a GRU.)"""
-    return st.integers(0, 9).flatmap(lambda k: st.sampled_from(SEEDS) if k < 9 else st.integers(0, 2**31 - 1))
-
-
-def gru_sizes() -> st.SearchStrategy[tuple[int, int]]:
-    """(H, D): 8 in 10 a small pair, 1 the odd pair, 1 the large pair. (Each new pair costs a
-    GRU compile per transform and per device.)"""
-    big = (HIDDEN.big(), FEATURES.big())
-    return st.integers(0, 9).map(lambda k: GRU_SIZES[k % 4] if k < 8 else GRU_ODD if k < 9 else big)
+# (seed, H, T): module_edge_cases', then H = 2 and T = 5.
+MODULE_SIGNATURES = Signatures(
+    (None, HIDDEN, STEPS),
+    small=((0, 3, 0), (1, 4, 1), (LARGEST_SEED, 1, 3), (3, 8, 2), (2, 2, 5)),
+    odd=((ODD_SEEDS[0], 17, 9), (ODD_SEEDS[1], 9, 33)), large_static=(MODULE_LARGE_SEED,))
+# (seed, H, D, T): gru_edge_cases', then H = 4 and T = 5; the odd ones share (H, D) (the oracle's
+# gradient compiles per (H, D), not per T).
+GRU_SIGNATURES = Signatures(
+    (None, HIDDEN, FEATURES, STEPS),
+    small=((0, 3, 2, 0), (1, 8, 5, 1), (LARGEST_SEED, 1, 1, 3), (3, 2, 3, 2), (2, 4, 3, 5)),
+    odd=((ODD_SEEDS[0], 17, 9, 9), (ODD_SEEDS[1], 17, 9, 33)), large_static=(GRU_LARGE_SEED,))
 
 
 def scaled_x(shape: tuple[int, ...]) -> st.SearchStrategy[np.ndarray]:
@@ -51,8 +47,7 @@ def module_cases(draw, length: int | None = None, like: Case | None = None) -> C
     if like is not None:
         seed, hidden, steps = like["seed"], like["hidden"], like["T"]
     else:
-        seed = draw(seeds())
-        hidden, steps = draw(HIDDEN.sizes()), draw(STEPS.sizes())
+        seed, hidden, steps = draw(MODULE_SIGNATURES.draw())
     if length is not None:
         steps = length
     return Case.of(seed=seed, x=draw(scaled_x((hidden,))), hidden=hidden, T=steps)
@@ -66,8 +61,7 @@ def gru_cases(draw, length: int | None = None, like: Case | None = None) -> Case
         seed, hidden = like["seed"], like["hidden"]
         steps, features = like["x"].shape
     else:
-        seed, (hidden, features) = draw(seeds()), draw(gru_sizes())
-        steps = draw(STEPS.sizes())
+        seed, hidden, features, steps = draw(GRU_SIGNATURES.draw())
     if length is not None:
         steps = length
     return Case.of(seed=seed, x=draw(scaled_x((steps, features))), hidden=hidden)
@@ -83,14 +77,14 @@ def module_large_case(salt: int, length: int | None = None) -> Case:
     """H and T at their large sizes (T = `length` when given), a fixed large seed."""
     hidden = HIDDEN.big()
     x = _large_x(rng(salt, "module"), (hidden,))
-    return Case.of(seed=12345, x=x, hidden=hidden, T=STEPS.big() if length is None else length)
+    return Case.of(seed=MODULE_LARGE_SEED, x=x, hidden=hidden, T=STEPS.big() if length is None else length)
 
 
 def gru_large_case(salt: int, length: int | None = None) -> Case:
     """H, D and T at their large sizes (T = `length` when given), a fixed large seed."""
     steps = STEPS.big() if length is None else length
     x = _large_x(rng(salt, "gru"), (steps, FEATURES.big()))
-    return Case.of(seed=54321, x=x, hidden=HIDDEN.big())
+    return Case.of(seed=GRU_LARGE_SEED, x=x, hidden=HIDDEN.big())
 
 
 def _uniform(shape: tuple[int, ...], salt: int) -> np.ndarray:
@@ -102,7 +96,7 @@ def module_edge_cases() -> tuple[Case, ...]:
     return (
         Case.of(seed=0, x=_uniform((3,), 1), hidden=3, T=0),  # only the initial tanh(x @ W)
         Case.of(seed=1, x=_uniform((4,), 2), hidden=4, T=1),
-        Case.of(seed=2**31 - 1, x=_uniform((1,), 3), hidden=1, T=3),  # H = 1
+        Case.of(seed=LARGEST_SEED, x=_uniform((1,), 3), hidden=1, T=3),  # H = 1
         Case.of(seed=3, x=np.zeros(8, np.float32), hidden=8, T=2),  # zero x stays zero
     )
 
@@ -112,6 +106,6 @@ def gru_edge_cases() -> tuple[Case, ...]:
     return (
         Case.of(seed=0, x=np.zeros((0, 2), np.float32), hidden=3),  # T = 0
         Case.of(seed=1, x=_uniform((1, 5), 5), hidden=8),  # T = 1
-        Case.of(seed=2**31 - 1, x=_uniform((3, 1), 6), hidden=1),  # H = 1, D = 1
+        Case.of(seed=LARGEST_SEED, x=_uniform((3, 1), 6), hidden=1),  # H = 1, D = 1
         Case.of(seed=3, x=np.zeros((2, 3), np.float32), hidden=2),  # zero x, zero biases: zero carry
     )

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from scanprops.oracles import lesson_scan as oracles
 from scanprops.cases import Case
 from scanprops.tolerance import Budget
-from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, float32_arrays, powers_of_two, rng, scalar32
+from scanprops.strategies.pools import (FEATURES, HIDDEN, STEPS, Signatures, float32_arrays, powers_of_two, rng,
+                                        scalar32)
 
 # alpha is drawn over all of [0, 1]; these come first and are where shrinking ends. (alpha = 0.5
 # makes swapped coefficients invisible, alpha == 1 - alpha; 0.1 and 0.9 do not.)
@@ -129,20 +130,28 @@ def ema_edge_cases() -> tuple[Case, ...]:
 
 
 # --- rnn_forward --------------------------------------------------------------------------
+# (H, D, T): the edge cases' (rnn_edge_cases), then three that meet the other small sizes; two
+# odd, one (H, D) at two lengths (the oracle's gradient compiles per (H, D), not per T); the
+# large one.
+RNN_SIZES = Signatures((HIDDEN, FEATURES, STEPS),
+                       small=((3, 2, 0), (3, 2, 1), (1, 2, 4), (2, 3, 4), (4, 1, 5), (8, 5, 3), (3, 2, 2)),
+                       odd=((17, 9, 9), (17, 9, 33)))
+
+
 def rnn_case(W_h, W_x, b, h0, xs) -> Case:
     return Case.of(params={"W_h": W_h, "W_x": W_x, "b": b}, h0=h0, xs=xs)
 
 
 @st.composite
 def rnn_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
-    """H, D, T from the long-tailed pools; W_h within contraction_bound(H) (the recurrence must
+    """(H, D, T) from RNN_SIZES; W_h within contraction_bound(H) (the recurrence must
     not expand); W_x, b, h0 and xs unit-sized times 2**e, |e| <= SPREAD each, so pre-activations
     range from nearly linear to deep in tanh's saturation."""
     if like is not None:
         t, d = like["xs"].shape
         h = like["h0"].shape[0]
     else:
-        h, d, t = draw(HIDDEN.sizes()), draw(FEATURES.sizes()), draw(STEPS.sizes())
+        h, d, t = draw(RNN_SIZES.draw())
     if length is not None:
         t = length
     return rnn_case(
@@ -179,6 +188,12 @@ def rnn_edge_cases() -> tuple[Case, ...]:
 
 
 # --- apply_shared_layers ------------------------------------------------------------------
+# (D, num_layers): the edge cases' (shared_layers_edge_cases), then two that meet the other small
+# sizes; two odd; the large one.
+LAYERS_SIZES = Signatures((FEATURES, STEPS), small=((3, 0), (3, 1), (1, 3), (3, 2), (2, 5), (5, 3)),
+                          odd=((9, 9), (9, 33)))
+
+
 def shared_layers_budget(case: Case) -> Budget:
     """Each layer sums D products and the bias; `scale` is the largest such sum of magnitudes
     over the layers (or |x| itself when no layer runs), from the float64 trajectory."""
@@ -210,14 +225,14 @@ def shared_layers_case(w, b, x, num_layers: int) -> Case:
 
 @st.composite
 def shared_layers_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
-    """D and num_layers from the long-tailed pools, w within contraction_bound(D) (the layer
+    """(D, num_layers) from LAYERS_SIZES, w within contraction_bound(D) (the layer
     must not expand), x in [-2, 2] and b with BIAS_OFFSET <= |b| <= 5/8, each times its own
     2**e, |e| <= SPREAD: a unit whose input is all zero still sits clear of the relu kink.
     Inputs whose pre-activations come within rounding of 0 are rejected (clear_of_relu_kink)."""
     if like is not None:
         d, layers = like["x"].shape[0], like["num_layers"]
     else:
-        d, layers = draw(FEATURES.sizes()), draw(STEPS.sizes())
+        d, layers = draw(LAYERS_SIZES.draw())
     if length is not None:
         layers = length
     raw_b = draw(arrays((d,), 0.5))

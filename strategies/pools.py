@@ -3,11 +3,18 @@ elements they use.
 
 Sizes are long-tailed draws from fixed pools. Most draws are small (the edge sizes 0 and 1 and a
 few others: cheap, and where off-by-one bugs show), some are odd sizes past them that are not
-powers of two (9, 17, 33), and one in ten is the axis's large size. Every distinct shape costs a
-compile (80-100 ms; about 1.5 s for a GRU), so the pools keep the shapes of a test few; a scan
-compiles in constant time in its length, so long loops cost little. On top of the draws, every
+powers of two (9, 17, 33), and one in ten is the axis's large size. On top of the draws, every
 property runs one explicit input at the large sizes of every axis at once (each row's `large`),
 so a bug that starts past some size is met in every run, not only when the dice say so.
+
+Every distinct signature (the shapes of the arguments, and the static arguments: the Flax rows'
+seeds) costs compiles: one program per transformation under jit, and about 1 s for a GRU. Drawn
+axis by axis, a row's sizes combine into a new signature almost every example (14 in 15 for the
+three-axis rows), so the rows with several axes draw whole signatures from a short list instead
+(`Signatures`): their edge cases' own signatures first (so drawn inputs share those programs),
+a few more so that every small size of every axis is met, two odd ones and the large one. The
+compiles of a property are then bounded by the length of that list times the transformations,
+never one per example; values are still drawn freely in every example.
 
 The large sizes depend on the Hypothesis profile: `thorough` goes further (see LARGE). They are
 not powers of two either, so a loop cut at 64 or 256 steps is caught too.
@@ -44,6 +51,37 @@ class Axis:
 
 def _profile() -> str:
     return settings.get_current_profile_name() if hasattr(settings, "get_current_profile_name") else "default"
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """A row's whole signatures: tuples with one entry per axis (its size) or per static argument
+    (`None` in `axes`: a Flax seed). Drawn as the axes are (7 in 10 small, 2 odd, 1 large) and
+    shrinking to `small[0]`; checked at import: every small size of every axis appears in
+    `small` (which may hold the edge cases' sizes besides), and every odd entry is odd."""
+
+    axes: tuple[Axis | None, ...]
+    small: tuple[tuple, ...]
+    odd: tuple[tuple, ...]
+    large_static: tuple = ()  # the static entries of the large signature, in order
+
+    def __post_init__(self):
+        for i, axis in enumerate(self.axes):
+            if axis is None:
+                continue
+            assert set(axis.small) <= {sig[i] for sig in self.small}, f"axis {i}: small sizes not all covered"
+            assert all(sig[i] in axis.odd for sig in self.odd), f"axis {i}: an odd signature's size is not odd"
+        assert sum(a is None for a in self.axes) == len(self.large_static)
+
+    def large(self) -> tuple:
+        """The large signature in the current Hypothesis profile."""
+        static = iter(self.large_static)
+        return tuple(next(static) if axis is None else axis.big() for axis in self.axes)
+
+    def draw(self) -> st.SearchStrategy[tuple]:
+        return st.integers(0, 9).flatmap(
+            lambda k: st.sampled_from(self.small) if k < 7 else st.sampled_from(self.odd) if k < 9
+            else st.just(self.large()))
 
 
 # Large sizes: the issue's floors (N, T, layers >= 64; B >= 32; H >= 64; D >= 16), past the

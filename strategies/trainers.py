@@ -16,9 +16,13 @@ import numpy as np
 from hypothesis import strategies as st
 
 from scanprops.cases import Case
-from scanprops.strategies.pools import STEPS, WIDTHS, float32_arrays, powers_of_two, rng, scalar32, unit_floats
+from scanprops.strategies.pools import STEPS, WIDTHS, Signatures, float32_arrays, powers_of_two, rng, scalar32, unit_floats
 
 MAGNITUDE = 6  # data, targets and w are scaled by 2**e, |e| <= MAGNITUDE
+
+# (N, B): the edge cases' (sgd_edge_cases), then N = 1; two odd pairs; the large one.
+SIZES = Signatures((STEPS, WIDTHS), small=((0, 3), (1, 2), (3, 1), (2, 4), (3, 2), (5, 3)),
+                   odd=((9, 17), (33, 9)))
 
 
 def stability_bound(x_batches: np.ndarray) -> float:
@@ -35,13 +39,13 @@ def stable_lr(x_batches: np.ndarray, fraction: float, free: float = 1.0) -> np.n
 
 @st.composite
 def sgd_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
-    """N and B from the long-tailed pools; w, x, y unit values times powers of two; lr a
-    fraction of the stability bound (0 and the bound itself included). Shrinks towards N = 0,
-    B = 1, zeros, magnitude 1 and lr = 0."""
+    """(N, B) from SIZES; w, x, y unit values times powers of two; lr a fraction of the
+    stability bound (0 and the bound itself included). Shrinks towards N = 0, zeros, magnitude
+    1 and lr = 0."""
     if like is not None:
         n, b = like["x_batches"].shape
     else:
-        n, b = draw(STEPS.sizes()), draw(WIDTHS.sizes())
+        n, b = draw(SIZES.draw())
     if length is not None:
         n = length
     x = draw(float32_arrays((n, b))) * np.float32(draw(powers_of_two(-MAGNITUDE, MAGNITUDE)))

@@ -4,10 +4,11 @@ import pickle
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 
 from scanprops.catalog import CATALOG
 from scanprops.tolerance import LAMBDA, SAFETY, U32, Budget
+from scanprops.strategies import flax_rows, lesson_scan, trainers
 from scanprops.strategies.functions import newton_path
 from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, WIDTHS
 
@@ -89,6 +90,39 @@ def test_sizes_are_long_tailed(axis):
     assert small > 0.5, f"only {small:.0%} small"
     assert any(n in axis.odd for n in seen) and axis.big() in seen
     assert all(n & (n - 1) for n in axis.odd + (axis.big(),)), "odd and large sizes must not be powers of two"
+
+
+# The rows that draw whole signatures, and a case's signature in the order of their `axes`.
+SIGNATURES = {
+    "scan_training_step": (trainers.SIZES, lambda c: c["x_batches"].shape),
+    "scan_collect_losses": (trainers.SIZES, lambda c: c["x_batches"].shape),
+    "lax_scan_in_module": (flax_rows.MODULE_SIGNATURES, lambda c: (c["seed"], c["hidden"], c["T"])),
+    "scan_rnn_forward": (flax_rows.GRU_SIGNATURES, lambda c: (c["seed"], c["hidden"], c["x"].shape[1], c["x"].shape[0])),
+    "rnn_forward": (lesson_scan.RNN_SIZES, lambda c: (c["h0"].shape[0], c["xs"].shape[1], c["xs"].shape[0])),
+    "apply_shared_layers": (lesson_scan.LAYERS_SIZES, lambda c: (c["x"].shape[0], c["num_layers"])),
+}
+
+
+@pytest.mark.parametrize("problem", [p for p in CATALOG if p.name in SIGNATURES], ids=lambda p: p.name)
+def test_drawn_signatures_are_the_edge_cases_and_a_few_more(problem):
+    """Drawn inputs share their compiled programs with the edge cases and the large input: every
+    explicit example's signature is in the row's list, and 200 draws stay in it and reach its
+    small, odd and large parts."""
+    joint, signature = SIGNATURES[problem.name]
+    listed = set(joint.small) | set(joint.odd) | {joint.large()}
+    *edges, large = problem.examples()
+    assert {tuple(signature(c)) for c in edges} <= set(joint.small)
+    assert tuple(signature(large)) == joint.large()
+    seen = []
+
+    @settings(max_examples=200, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(problem.cases())
+    def draw(case):
+        seen.append(tuple(signature(case)))
+
+    draw()
+    assert set(seen) <= listed
+    assert set(seen) & set(joint.small) and set(seen) & set(joint.odd) and joint.large() in seen
 
 
 def test_tolerance_is_the_smaller_of_the_linear_and_probabilistic_bounds():
