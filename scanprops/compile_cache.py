@@ -11,7 +11,8 @@ Off with `--compile-cache=off` or SCANPROPS_COMPILE_CACHE=0 (the option wins ove
 Two kinds of folder, never shared, each keyed on the JAX and jaxlib versions:
 
 - `judge-<jax>-<jaxlib>/`: the pytest controller and workers (the harness's own programs: the
-  oracles' float64 gradients). No code under test ever writes here: a compiled program loaded
+  oracles' float64 gradients; and those gradients' values, scanprops/grad_store.py). No code
+  under test ever writes here: a compiled program loaded
   from the cache is native code, and the judge must not run what a submission wrote.
 - `code-under-test-<jax>-<jaxlib>/<key>/`: the sandboxed children (scanprops/sandbox_child.py),
   whose audit hook lets them write there and in their temporary folder only. The parent
@@ -93,8 +94,10 @@ def use(chosen: Folders | None) -> bool:
     the first compile: JAX reads the setting once."""
     import jax
 
+    from scanprops import grad_store
     from scanprops.sandbox_child import use_compile_cache
 
+    grad_store.use(None if chosen is None else chosen.judge)  # the oracle's gradients, beside
     return use_compile_cache(jax, None if chosen is None else chosen.judge)
 
 

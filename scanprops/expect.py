@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from scanprops import grad_store
 from scanprops.cases import Case
 from scanprops.problem import Problem, as64
 
@@ -58,10 +59,15 @@ _GRADS: dict[bytes, tuple] = {}
 
 def grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray) -> tuple:
     """d vdot(cotangent, oracle(case)) / d case[w] for each w in `wrt`, by JAX autodiff of the
-    float64 Python loop. Memoised: several tests of one process ask for the same case."""
-    key = pickle.dumps((problem.name, case, wrt, np.asarray(cotangent)))
+    float64 Python loop. Memoised: several tests of one process ask for the same case, and
+    later runs find it on disk (scanprops/grad_store.py) while the compilation cache is on."""
+    key = grad_store.request(problem.name, case, wrt, cotangent)
     if key not in _GRADS:
-        _GRADS[key] = _grad(problem, case, wrt, cotangent)
+        stored = grad_store.load(key, tuple(case[w] for w in wrt))
+        if stored is None:
+            stored = _grad(problem, case, wrt, cotangent)
+            grad_store.save(key, stored)
+        _GRADS[key] = stored
     return _GRADS[key]
 
 

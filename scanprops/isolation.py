@@ -625,7 +625,10 @@ class Executor:
             env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " " + flag).strip()
         cpu_default = _BUDGET_S * (os.cpu_count() or 1) if _BUDGET_S else 0
         config = {
-            "path": _child_path(ref), "trusted": ref.trusted, "harness_dirs": HARNESS_DIRS,
+            # The judge's cache folder is as unreadable as the answer key: it holds the oracle's
+            # gradients (scanprops/grad_store.py).
+            "path": _child_path(ref), "trusted": ref.trusted,
+            "harness_dirs": HARNESS_DIRS + ((_CACHE.judge,) if _CACHE is not None else ()),
             "parent_pid": os.getpid(), "cpu_devices": cpu_devices, "memory_mb": self.memory_mb,
             "cpu_s": int(_env_float("SCANPROPS_CHILD_CPU_S", cpu_default)),
             "file_mb": FILE_MB, "tasks": TASKS, "compile_cache": self._cache_for(ref),

@@ -47,6 +47,7 @@ CASES = [
     Abuse("patch_harness_families", "error", ("harness's own code", "import scanprops.props")),
     Abuse("reexport_reference", "error", ("the answer key", "import impls")),
     Abuse("read_reference_source", "error", ("the answer key", "impls/lesson_scan.py")),
+    Abuse("read_judge_cache", "error", ("the answer key", "/judge-")),
     # pytest's reporting and the report file are out of reach: the wrong result still fails
     Abuse("patch_pytest_reporting", "fail", ("differs from the Python-loop oracle",)),
     Abuse("rewrite_report", "fail", ("differs from the Python-loop oracle",)),
@@ -86,8 +87,11 @@ def run_abuse(tmp_path: Path, case: Abuse):
     source = (ABUSE / f"{case.module}.py").read_text()
     report = tmp_path / "report.json"
     impl = tmp_path / f"{case.module}.py"
-    impl.write_text(source.replace("{ROOT}", str(ROOT)).replace("{REPORT}", str(report)))
+    cache = tmp_path / "cache"  # the run's compilation cache, where the module expects it
+    impl.write_text(source.replace("{ROOT}", str(ROOT)).replace("{REPORT}", str(report)).replace("{CACHE}", str(cache)))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "SCANPROPS_"))}
+    if "{CACHE}" in source:
+        env["SCANPROPS_CACHE_DIR"] = str(cache)
     env.update(SMALL_LIMITS)
     env.update(case.env)
     started = time.monotonic()
