@@ -21,6 +21,7 @@ from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, within
 from scanprops.strategies.pools import STRUCTURE_LENGTHS
 
 VMAP_BATCH = 3
+DEVICE_DRAWS = 3  # drawn inputs `devices` checks, besides the explicit ones (see `devices`)
 
 
 # --- plumbing ---------------------------------------------------------------------------------
@@ -279,7 +280,14 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
                                TRANSFORM_FACTOR, expected_label=str(visible[0]), actual_label=str(device),
                                hint="identical CPU devices must agree bit for bit" if bitwise else "")
 
-    hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
+    # The explicit inputs (edge cases and the large one) and DEVICE_DRAWS drawn ones. The devices
+    # are alike, so a result can differ between them only where the code reads or moves data
+    # across devices (a device_put, a NumPy round trip, an array made on the default device),
+    # which the code path decides: the signature (shapes, static arguments), which the edge
+    # cases' and the large input's cover, not the values. Each input costs a call per device,
+    # op by op (a device_put inside the function is folded away under jit).
+    hypothesis_check(problem.cases(), check, problem.examples(),
+                     max_examples=DEVICE_DRAWS if max_examples is None else min(max_examples, DEVICE_DRAWS))
 
 
 # --- 6. structure: a compiled loop that does not grow ----------------------------------------
