@@ -1,6 +1,7 @@
 """Find the proof material in impls/alt and impls/wrong, and run one property on one module."""
 from __future__ import annotations
 
+import contextlib
 import importlib
 import pkgutil
 from types import ModuleType
@@ -9,6 +10,7 @@ from hypothesis import settings
 
 import impls.alt
 import impls.wrong
+from scanprops import isolation
 from scanprops.props.families import FAMILIES
 from scanprops.catalog import BY_NAME, CATALOG
 from scanprops.seam import Seam
@@ -45,3 +47,15 @@ def run(module_name: str, function: str, family: str) -> None:
     in a learner's run); raises PropertyFailure on failure."""
     limit = SELFTEST_EXAMPLES if settings().derandomize else None  # `thorough` keeps its own count
     FAMILIES[family](BY_NAME[function], Seam(module_name, module_name), max_examples=limit)
+
+
+@contextlib.contextmanager
+def call_deadline(seconds: float | None):
+    """This process's child gets `seconds` per call inside the block (None: unchanged)."""
+    child = isolation.executor()
+    saved = child.deadline
+    child.deadline = saved if seconds is None else seconds
+    try:
+        yield
+    finally:
+        child.deadline = saved

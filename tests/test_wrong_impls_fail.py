@@ -6,6 +6,7 @@ from scanprops.failure import PropertyFailure
 from tests import proof
 
 WRONG = proof.wrong_modules()
+HANG_DEADLINE_S = 5.0
 
 
 def test_every_wrong_module_declares_its_bug():
@@ -20,7 +21,10 @@ def test_every_wrong_module_declares_its_bug():
 @pytest.mark.parametrize("module", WRONG, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def test_wrong_implementation_is_rejected_by_the_named_property(module):
     bug = module.BUG
-    with pytest.raises(PropertyFailure) as failure:
+    # A loop that never ends is caught by the call deadline, the same mechanism at any length:
+    # a short one here keeps the suite fast (the default is 20 s).
+    deadline = HANG_DEADLINE_S if bug.caught_by == "termination" else None
+    with pytest.raises(PropertyFailure) as failure, proof.call_deadline(deadline):
         proof.run(module.__name__, bug.function, bug.caught_by)
     assert failure.value.family == bug.caught_by
     assert failure.value.problem == bug.function
