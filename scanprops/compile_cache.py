@@ -12,8 +12,8 @@ Two kinds of folder, never shared, each keyed on the JAX and jaxlib versions:
 
 - `judge-<jax>-<jaxlib>/`: the pytest controller and workers (the harness's own programs: the
   oracles' float64 gradients; and those gradients' values, scanprops/grad_store.py). No code
-  under test ever writes here: a compiled program loaded
-  from the cache is native code, and the judge must not run what a submission wrote.
+  under test ever writes here (a compiled program loaded from the cache is native code, and the
+  judge must not run what a submission wrote) or reads it (the gradients are the answer key).
 - `code-under-test-<jax>-<jaxlib>/<key>/`: the sandboxed children (scanprops/sandbox_child.py),
   whose audit hook lets them write there and in their temporary folder only. The parent
   chooses the folder and sends it; the child never derives it from its environment.
@@ -97,7 +97,7 @@ def use(chosen: Folders | None) -> bool:
     from scanprops import grad_store
     from scanprops.sandbox_child import use_compile_cache
 
-    grad_store.use(None if chosen is None else chosen.judge)  # the oracle's gradients, beside
+    grad_store.use(None if chosen is None else chosen.judge)  # the oracle's gradients live there too
     return use_compile_cache(jax, None if chosen is None else chosen.judge)
 
 
