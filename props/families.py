@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from scanprops import expect
 from scanprops.cases import Case
-from scanprops.failure import PropertyFailure, mismatch, plain
+from scanprops.failure import mismatch, plain
 from scanprops.problem import Out, Problem
 from scanprops.seam import Grad, ImplFailure, Jaxpr, Jit, OnDevice, Plain, Seam, Single, Vmap
 from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, within

@@ -21,6 +21,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
+import jax
 import numpy as np
 
 _FOLDER: Path | None = None
@@ -58,8 +59,6 @@ def _path(request: bytes) -> Path | None:
 def load(request: bytes, arguments: tuple) -> tuple | None:
     """The gradients stored for `request` (pickled row, input, wrt, cotangent), shaped as
     `arguments` (the differentiated arguments' values); None when absent or not fitting."""
-    import jax
-
     path = _path(request)
     if path is None or not path.is_file():
         return None
@@ -81,8 +80,6 @@ def load(request: bytes, arguments: tuple) -> tuple | None:
 
 def save(request: bytes, grads: tuple) -> None:
     """Store `grads` for `request`, atomically (workers of one run may write the same file)."""
-    import jax
-
     path = _path(request)
     if path is None:
         return

@@ -1,7 +1,7 @@
 """What a catalog row is: the data a property needs to check one function."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np

@@ -241,23 +241,28 @@ def _to_jax(value):
 _PROGRAMS: dict = {}
 
 
-def _compiled_or_eager(key, fn, build, args, eager):
+def _program(key, fn, build):
+    """The compiled program `build()` makes, once per key; fn is kept so that id(fn), part of
+    the key, is not reused while the program is cached."""
     if key not in _PROGRAMS:
-        _PROGRAMS[key] = (fn, build())  # fn is kept so that id(fn) is not reused while cached
-    try:
-        return _PROGRAMS[key][1](*args)
-    except CallError:
-        raise
-    except Exception:  # noqa: BLE001  (the eager call says what is wrong, if anything is)
-        return eager()
+        _PROGRAMS[key] = (fn, build())
+    return _PROGRAMS[key][1]
 
 
 def _jitted(fn, static_pos):
     """jax.jit(fn), one per function: the `jit` property's program, which `single` calls share."""
-    key = ("jit", id(fn), static_pos)
-    if key not in _PROGRAMS:
-        _PROGRAMS[key] = (fn, _ORIG["jit"](fn, static_argnums=static_pos))
-    return _PROGRAMS[key][1]
+    return _program(("jit", id(fn), static_pos), fn, lambda: _ORIG["jit"](fn, static_argnums=static_pos))
+
+
+def _compiled_or_eager(program, args, eager):
+    """program(*args), or eager() where jit cannot trace the code (the eager call then says what
+    is wrong, if anything is)."""
+    try:
+        return program(*args)
+    except CallError:
+        raise
+    except Exception:  # noqa: BLE001
+        return eager()
 
 
 def _grad_program(fn, static_pos, ks, jitted=True):
@@ -308,8 +313,7 @@ def run_call(fn, function: str, static, names, values, how):
             return encode_output(_jitted(fn, static_pos)(*positional(values)), function)
         if kind == "single":
             args = positional(values)
-            return encode_output(_compiled_or_eager(("jit", id(fn), static_pos), fn,
-                                                    lambda: _jitted(fn, static_pos), args, lambda: fn(*args)), function)
+            return encode_output(_compiled_or_eager(_jitted(fn, static_pos), args, lambda: fn(*args)), function)
         if kind == "device":
             device = _ORIG["devices"]()[how[1]]
             args = [v if i in static_pos else _ORIG["device_put"](_to_jax(v), device) for i, v in enumerate(values)]
@@ -328,9 +332,9 @@ def run_call(fn, function: str, static, names, values, how):
             wrt, cotangent = how[1], how[2]
             ks = tuple(names.index(w) for w in wrt)
             args, cot = positional(values), _ORIG["jnp_asarray"](cotangent)
-            grads = _compiled_or_eager(
-                ("grad", id(fn), static_pos, ks), fn, lambda: _grad_program(fn, static_pos, ks),
-                (cot, *args), lambda: _grad_program(fn, (), ks, jitted=False)(cot, *args))
+            program = _program(("grad", id(fn), static_pos, ks), fn, lambda: _grad_program(fn, static_pos, ks))
+            eager = _grad_program(fn, (), ks, jitted=False)
+            grads = _compiled_or_eager(program, (cot, *args), lambda: eager(cot, *args))
             return encode_grads(tuple(grads), wrt, f"grad of {function}"), ()
         if kind == "vmap":
             batch, mapped_names = how[1], how[2]
@@ -338,9 +342,8 @@ def run_call(fn, function: str, static, names, values, how):
             args = positional(batch[0])
             for i in mapped:
                 args[i] = _to_jax(_ORIG["tree_map"](lambda *xs: _ORIG["np_stack"](xs), *[vals[i] for vals in batch]))
-            out = _compiled_or_eager(
-                ("vmap", id(fn), static_pos, mapped), fn, lambda: _vmap_program(fn, static_pos, mapped),
-                args, lambda: _vmap_program(fn, (), mapped, jitted=False)(*args))
+            program = _program(("vmap", id(fn), static_pos, mapped), fn, lambda: _vmap_program(fn, static_pos, mapped))
+            out = _compiled_or_eager(program, args, lambda: _vmap_program(fn, (), mapped, jitted=False)(*args))
             return encode_output(out, f"vmap of {function}")
     except CallError:
         raise
