@@ -82,11 +82,12 @@ from typing import Any
 
 import numpy as np
 
-from scanprops import compile_cache
+from scanprops import compile_cache, confinement
 from scanprops.cases import Case
 from scanprops.seam import Grad, How, ImplFailure, Jaxpr, JaxprStats, Jit, OnDevice, Outcome, Plain, Single, Vmap
 
 CHILD_SCRIPT = Path(__file__).resolve().parent / "sandbox_child.py"
+WARDEN_SCRIPT = Path(__file__).resolve().parent / "warden.py"
 
 
 def _checkout() -> Path | None:
@@ -127,6 +128,18 @@ FILE_MB = int(_env_float("SCANPROPS_CHILD_FILE_MB", 64))
 TASKS = int(_env_float("SCANPROPS_CHILD_TASKS", 1024))
 OUTPUT_KB = int(_env_float("SCANPROPS_CHILD_OUTPUT_KB", 64))
 MAX_REPLY_BYTES = 256 * 2**20
+# The kernel's layers (scanprops/confinement.py). SCANPROPS_SANDBOX_PROCESSES=1 lets the child
+# start processes (fork, exec) again: for an accelerator backend whose compiler runs a program of
+# its own (XLA may run ptxas on a GPU), untested here; the warden still kills all of them when the
+# child ends. SCANPROPS_REQUIRE_SANDBOX=landlock,seccomp (`--require-sandbox`) refuses to run code
+# under test in a child that could not apply one of those layers.
+SANDBOX_PROCESSES = os.environ.get("SCANPROPS_SANDBOX_PROCESSES", "") == "1"
+# SCANPROPS_SANDBOX_LAYERS=landlock,seccomp applies only those of the child's own layers (default:
+# all of landlock, seccomp, netns; the warden's subreaper is always on): a switch for a machine
+# where one of them breaks the backend. The report says what was applied.
+SANDBOX_LAYERS = tuple(n for n in (os.environ.get("SCANPROPS_SANDBOX_LAYERS") or "landlock,seccomp,netns").split(",")
+                       if n.strip() in confinement.LAYERS)
+WARDEN_GRACE_S = 5.0  # the warden kills and reaps everything in well under a second
 STRIKES = 2
 # A child that has imported this many modules is replaced before it imports another (see above).
 RECYCLE_AFTER_MODULES = 12
@@ -194,6 +207,44 @@ class BudgetSpent(SubmissionError):
 
 class ProtocolViolation(SubmissionError):
     pass
+
+
+class SandboxMissing(SubmissionError):
+    """A layer the run requires (--require-sandbox) could not be applied on this machine."""
+
+
+def required_layers(text: str | None = None) -> tuple[str, ...]:
+    """SCANPROPS_REQUIRE_SANDBOX (or `text`): layer names, checked against confinement.LAYERS."""
+    text = os.environ.get("SCANPROPS_REQUIRE_SANDBOX", "") if text is None else text
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    unknown = [n for n in names if n not in confinement.LAYERS]
+    if unknown:
+        raise ValueError(f"--require-sandbox: {', '.join(unknown)} is not a sandbox layer "
+                         f"(the layers: {', '.join(confinement.LAYERS)})")
+    return names
+
+
+def _checked_layers(layers: Any, pid: Any) -> dict:
+    """The layers a child says it applied (in its first message, before any submission code ran),
+    checked where the kernel shows them: seccomp in /proc/PID/status, the network namespace by
+    its inode; the subreaper is the warden's, which is the harness's own code."""
+    if not (type(layers) is dict and all(type(k) is str and type(v) in (bool, int, str) for k, v in layers.items())
+            and type(pid) is int):
+        return {name: "not reported" for name in confinement.LAYERS}
+    found = {name: (_text(layers[name], 300) if type(layers.get(name)) is str else layers.get(name, "not reported"))
+             for name in confinement.LAYERS if name != "subreaper"}
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            filtered = any(line.split() == ["Seccomp:", "2"] for line in status)
+        if found["seccomp"] is True and not filtered:
+            found["seccomp"] = "reported, but the kernel shows no filter"
+        same_net = os.stat(f"/proc/{pid}/ns/net").st_ino == os.stat("/proc/self/ns/net").st_ino
+        if found["netns"] is True and same_net:
+            found["netns"] = "reported, but the child shares this process's network namespace"
+    except OSError as exc:
+        found["seccomp"] = found["netns"] = f"cannot be checked: {exc}"
+    found["subreaper"] = True
+    return found
 
 
 # --- which implementation, and how the child finds it -----------------------------------------------
@@ -409,6 +460,8 @@ class Executor:
         self.import_deadline = IMPORT_DEADLINE_S if import_deadline is None else import_deadline
         self.memory_mb = MEMORY_MB if memory_mb is None else memory_mb
         self._process: subprocess.Popen | None = None
+        self.require = required_layers()
+        self.layers: dict | None = None  # what the last child applied (see _checked_layers)
         self._requests: Connection | None = None
         self._replies: Connection | None = None
         self._workdir: str | None = None
@@ -633,9 +686,15 @@ class Executor:
             "cpu_s": int(_env_float("SCANPROPS_CHILD_CPU_S", cpu_default)),
             "file_mb": FILE_MB, "tasks": TASKS, "compile_cache": self._cache_for(ref),
             "compile_stats": _COMPILE_STATS,
+            "sandbox": {"files": confinement.file_rules(
+                import_path=_child_path(ref), workdir=self._workdir, cache_dir=self._cache_for(ref),
+                itself=str(CHILD_SCRIPT), hidden=HARNESS_DIRS + ((_CACHE.judge,) if _CACHE is not None else ()),
+                trusted_root=str(ROOT) if ref.trusted and ROOT else None),
+                "processes": SANDBOX_PROCESSES, "apply": SANDBOX_LAYERS},
         }
         self._process = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(CHILD_SCRIPT), str(child_reads), str(child_writes)],
+            [sys.executable, "-I", "-S", str(WARDEN_SCRIPT), str(os.getpid()), f"{child_reads},{child_writes}", "--",
+             sys.executable, "-I", "-S", str(CHILD_SCRIPT), str(child_reads), str(child_writes)],
             pass_fds=(child_reads, child_writes), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, cwd=self._workdir, env=env, start_new_session=True)
         os.close(child_reads)
@@ -652,10 +711,21 @@ class Executor:
             started = self._replies.poll(self.import_deadline) and _loads(self._replies.recv_bytes(4096))
         except (EOFError, OSError, pickle.UnpicklingError):
             started = False
-        if not (type(started) is tuple and started and started[0] == "ready"):
+        if not (type(started) is tuple and len(started) == 3 and started[0] == "ready" and type(started[2]) is dict):
             code = self._stop(grace=2.0)
             raise ImplFailure(f"the process for isolated calls did not start ({_exit_text(code)})",
                               self._death_detail(code))
+        # Sent before any submission code ran in the child: what it applied to itself, not a claim
+        # of the submission's; seccomp is also read from the kernel's own view of the process.
+        self.layers = _checked_layers(started[2], started[1])
+        missing = [f"{name} ({self.layers.get(name, 'not reported')})" for name in self.require
+                   if self.layers.get(name) is not True and not (type(self.layers.get(name)) is int and self.layers[name] > 0)]
+        if missing:
+            self._stop()
+            raise SandboxMissing(
+                f"the sandbox layers {', '.join(self.require)} are required (--require-sandbox), and on this "
+                f"machine {'; '.join(missing)} could not be applied. Run where the kernel offers them (see the "
+                "README's threat model), or grade without --require-sandbox.")
 
     def _stop(self, grace: float = 0.0) -> int | None:
         """Kill the child (after `grace` seconds to exit by itself); its exit code."""
@@ -668,8 +738,12 @@ class Executor:
             try:
                 code = process.wait(grace)
             except subprocess.TimeoutExpired:
-                process.kill()  # SIGKILL: a compiled loop ignores anything gentler
-                code = process.wait()
+                process.terminate()  # the warden SIGKILLs the child and all it started, then exits
+                try:
+                    code = process.wait(WARDEN_GRACE_S)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    code = process.wait()
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None

@@ -704,7 +704,7 @@ def _install_audit_hook(guard: Guard, trusted: bool, harness_dirs, workdir: str,
     sys.addaudithook(hook)
 
 
-def _limit_resources(config: dict) -> None:
+def _limit_resources(config: dict, user_tasks: int) -> None:
     import resource
 
     def vm_size_bytes() -> int:
@@ -729,8 +729,7 @@ def _limit_resources(config: dict) -> None:
     if tasks:
         try:
             mine = sum(1 for _ in os.scandir(f"/proc/{os.getpid()}/task"))
-            users = _user_tasks()
-            resource.setrlimit(resource.RLIMIT_NPROC, (users + mine + tasks,) * 2)
+            resource.setrlimit(resource.RLIMIT_NPROC, (user_tasks + mine + tasks,) * 2)
         except (OSError, ValueError):
             pass
 
@@ -755,16 +754,57 @@ def _exit_with_parent(parent_pid: int) -> None:
     os._exit(1)
 
 
-def main(read_fd: int, write_fd: int) -> None:
+def _load_confinement():
+    """scanprops/confinement.py, by its path (this process never imports scanprops)."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "confinement.py")
+    spec = importlib.util.spec_from_file_location("_scanprops_confinement", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _confine_early(confinement, sandbox: dict) -> dict:
+    """The layers that bind only this thread and what it starts, applied before JAX starts its
+    threads; seccomp only loads its library here (its filter comes after the resource limits).
+    Each layer's outcome: True or its ABI, or why it is missing (never fail open silently)."""
+    wanted = sandbox["apply"]
+    off = "switched off (SCANPROPS_SANDBOX_LAYERS)"
+    layers = {"seccomp": (confinement.seccomp_available() or "pending") if "seccomp" in wanted else off}
+    if "netns" in wanted:
+        try:
+            confinement.enter_netns()
+            layers["netns"] = True
+        except (confinement.Refused, OSError) as exc:
+            layers["netns"] = f"not permitted here: {exc}"
+    else:
+        layers["netns"] = off
+    if "landlock" in wanted:
+        try:
+            layers["landlock"] = confinement.restrict_files(**sandbox["files"])
+        except (confinement.Refused, OSError) as exc:
+            layers["landlock"] = str(exc)
+    else:
+        layers["landlock"] = off
+    return layers
+
+
+def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
     import pickle
     import threading
     from multiprocessing.connection import Connection
 
     requests, replies = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     config = pickle.loads(requests.recv_bytes())
+    confinement = _load_confinement()
+    parent = warden_pid or config["parent_pid"]
+    confinement.die_with_parent(parent)
     sys.path[:] = config["path"]
     sys.dont_write_bytecode = True
-    threading.Thread(target=_exit_with_parent, args=(config["parent_pid"],), daemon=True).start()
+    user_tasks = _user_tasks()  # other processes' /proc entries are unreadable from here on
+    layers = _confine_early(confinement, config["sandbox"])
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     import jax as _jax
 
     try:
@@ -781,12 +821,18 @@ def main(read_fd: int, write_fd: int) -> None:
         cache_dir = None
     _bind()
     _jax.devices()  # start the backend now, not inside the first call's deadline
-    _limit_resources(config)
+    _limit_resources(config, user_tasks)
+    if layers["seccomp"] == "pending":  # after the limits are set (it refuses raising them); every thread
+        try:
+            confinement.filter_syscalls(own_pid=os.getpid(), allow_processes=config["sandbox"]["processes"])
+            layers["seccomp"] = True
+        except Exception as exc:  # noqa: BLE001  (reported, and --require-sandbox refuses the run)
+            layers["seccomp"] = f"the filter could not be loaded: {exc}"
     guard = Guard()
     _install_audit_hook(guard, config["trusted"], config["harness_dirs"], os.getcwd(), cache_dir)
     dumps = pickle.dumps
     send = replies.send_bytes
-    send(dumps(("ready", os.getpid())))
+    send(dumps(("ready", os.getpid(), layers)))
     modules: dict = {}
     reported: list = []  # tampering already reported: stays reported
 
@@ -841,4 +887,4 @@ def main(read_fd: int, write_fd: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    main(*(int(a) for a in sys.argv[1:4]))

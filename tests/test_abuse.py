@@ -83,14 +83,19 @@ def verdicts(report: dict) -> list[str]:
     return found
 
 
-def run_abuse(tmp_path: Path, case: Abuse):
+def run_abuse(tmp_path: Path, case: Abuse, **fill: str):
+    """Verify the module from the command line; `fill` replaces {NAME} in its source (as do the
+    report's path, the checkout's and the compilation cache's)."""
     source = (ABUSE / f"{case.module}.py").read_text()
     report = tmp_path / "report.json"
     impl = tmp_path / f"{case.module}.py"
     cache = tmp_path / "cache"  # the run's compilation cache, where the module expects it
-    impl.write_text(source.replace("{ROOT}", str(ROOT)).replace("{REPORT}", str(report)).replace("{CACHE}", str(cache)))
+    fill = {"ROOT": str(ROOT), "REPORT": str(report), "CACHE": str(cache), **fill}
+    for key, value in fill.items():
+        source = source.replace("{" + key + "}", value)
+    impl.write_text(source)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "SCANPROPS_"))}
-    if "{CACHE}" in source:
+    if str(cache) in source:
         env["SCANPROPS_CACHE_DIR"] = str(cache)
     env.update(SMALL_LIMITS)
     env.update(case.env)
@@ -145,3 +150,121 @@ def test_the_child_holds_no_harness_module(tmp_path):
     finally:
         executor.close()
     assert float(out.value) == 0.0
+
+
+# --- native code: the kernel's layers (scanprops/confinement.py), each effect checked from outside --
+ALL_LAYERS = {}
+WITHOUT_SECCOMP = {"SCANPROPS_SANDBOX_LAYERS": "landlock,netns"}  # the warden alone stops processes
+WRONG = ("differs from the Python-loop oracle",)
+
+
+def _layers_here() -> dict:
+    from scanprops import confinement
+
+    return confinement.probe()
+
+
+def _needs(*layers: str) -> None:
+    found = _layers_here()
+    missing = [f"{n}: {found[n]}" for n in layers if found.get(n) is not True and not (type(found.get(n)) is int and found[n] > 0)]
+    if missing:
+        pytest.skip("this machine lacks the sandbox layer " + "; ".join(missing))
+
+
+def _token() -> str:
+    return f"sp{os.getpid() % 10**5}{time.monotonic_ns() % 10**7}"[:15]
+
+
+def _processes_named(token: str) -> list[str]:
+    """Every process whose name or command line holds `token` (read from /proc, outside the run)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/comm") as comm, open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                text = comm.read() + cmdline.read().decode(errors="replace")
+        except OSError:
+            continue
+        if token in text:
+            found.append(f"{entry}: {text!r}")
+    return found
+
+
+def _assert_wrong_and_contained(done, report, took, says=WRONG):
+    out = done.stdout + done.stderr
+    assert done.returncode != 0, out[-3000:]
+    assert "pass" not in verdicts(report), json.dumps(report, indent=1)
+    assert report["verdict"] == "fail", (report["verdict"], out[-3000:])
+    for words in says:
+        assert words in out, f"{words!r} not in the output:\n{out[-3000:]}"
+    assert took < 90, f"took {took:.0f} s"
+
+
+@pytest.mark.parametrize("layers", [ALL_LAYERS, {"SCANPROPS_SANDBOX_LAYERS": "landlock"}], ids=["all", "landlock"])
+def test_a_file_written_through_libc_never_appears(tmp_path, tmp_path_factory, layers):
+    _needs("landlock")
+    target = tmp_path_factory.mktemp("outside") / "escaped.txt"
+    done, report, took = run_abuse(tmp_path, Abuse("native_write_outside", "fail", WRONG, env=layers), OUTSIDE=str(target))
+    _assert_wrong_and_contained(done, report, took)
+    assert not target.exists(), target.read_text()
+
+
+@pytest.mark.parametrize("layers", [ALL_LAYERS, {"SCANPROPS_SANDBOX_LAYERS": "landlock"},
+                                    {"SCANPROPS_SANDBOX_LAYERS": "seccomp"}, {"SCANPROPS_SANDBOX_LAYERS": "netns"}],
+                         ids=["all", "landlock", "seccomp", "netns"])
+def test_a_connection_through_libc_never_arrives(tmp_path, layers):
+    import select
+    import socket
+
+    _needs(*(layers.get("SCANPROPS_SANDBOX_LAYERS") or "landlock,seccomp,netns").split(","))
+    token = _token()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        done, report, took = run_abuse(tmp_path, Abuse("native_connect", "fail", WRONG, env=layers),
+                                       PORT=str(port), TOKEN=token)
+        pending, _, _ = select.select([listener], [], [], 0.5)
+        assert not pending, "the submission's connection reached the listener"
+    _assert_wrong_and_contained(done, report, took)
+
+
+@pytest.mark.parametrize("layers", [ALL_LAYERS, WITHOUT_SECCOMP], ids=["all", "warden_alone"])
+def test_a_daemon_started_through_libc_does_not_outlive_the_run(tmp_path, layers):
+    _needs("seccomp" if not layers else "subreaper")
+    token = _token()
+    done, report, took = run_abuse(tmp_path, Abuse("native_daemon", "fail", WRONG, env=layers), TOKEN=token)
+    written = (tmp_path / "report.json").read_bytes()
+    time.sleep(1.5)  # the daemon would rewrite the report every 0.1 s
+    assert not _processes_named(token), _processes_named(token)
+    assert (tmp_path / "report.json").read_bytes() == written
+    _assert_wrong_and_contained(done, report, took)
+
+
+@pytest.mark.parametrize("layers", [ALL_LAYERS, WITHOUT_SECCOMP], ids=["all", "warden_alone"])
+def test_a_program_started_by_fork_exec_does_not_outlive_the_run(tmp_path, layers):
+    _needs("seccomp" if not layers else "subreaper")
+    token = _token()
+    done, report, took = run_abuse(tmp_path, Abuse("posixsubprocess_exec", "fail", WRONG, env=layers), TOKEN=token)
+    assert not _processes_named(token), _processes_named(token)
+    _assert_wrong_and_contained(done, report, took)
+
+
+def test_the_answer_key_cannot_be_read_through_a_folder_descriptor(tmp_path):
+    _needs("landlock")
+    done, report, took = run_abuse(tmp_path, Abuse("dir_fd_answer_key", "fail", WRONG))
+    _assert_wrong_and_contained(done, report, took)
+
+
+def test_the_processes_above_the_child_cannot_be_traced_or_signalled(tmp_path):
+    _needs("seccomp", "landlock")
+    done, report, took = run_abuse(tmp_path, Abuse("trace_and_signal_parent", "fail", WRONG))
+    _assert_wrong_and_contained(done, report, took)
+    assert "died" not in json.dumps(report), "the child's own parent was killed"
+
+
+def test_raised_resource_limits_still_stop_a_submission(tmp_path):
+    _needs("seccomp")
+    done, report, took = run_abuse(tmp_path, Abuse("raise_rlimits", "fail", ()))
+    _assert_wrong_and_contained(done, report, took, says=("ran out of memory",))
