@@ -62,6 +62,8 @@ def _grade_command(args, submission: str, out: str) -> str:
         words += ["--time-budget", f"{args.time_budget:g}"]
     if args.profile:
         words += ["--profile", args.profile]
+    if args.require_sandbox:
+        words += ["--require-sandbox", args.require_sandbox]
     return shlex.join(words)
 
 
@@ -91,6 +93,8 @@ def gradescope(args, out: Path) -> Path:
 # Gradescope runs this once, as root, when it builds the autograder image.
 set -euo pipefail
 cd /autograder/source
+# libseccomp for the child's seccomp filter (the bundle requires it: --require-sandbox)
+if command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq libseccomp2 >/dev/null; fi
 command -v uv >/dev/null || curl -LsSf https://astral.sh/uv/install.sh | env UV_INSTALL_DIR=/usr/local/bin sh
 uv venv --python 3.11 {VENV}        # uv fetches Python 3.11 when the image has none
 uv pip install --python {VENV}/bin/python {shlex.quote(harness)} {' '.join(_pins())}
@@ -122,6 +126,8 @@ def prairielearn(args, out: Path) -> Path:
 FROM python:3.11-slim
 WORKDIR /scanprops
 COPY . /scanprops
+# libseccomp for the child's seccomp filter (the bundle requires it: --require-sandbox)
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libseccomp2 && rm -rf /var/lib/apt/lists/*
 RUN python -m venv {VENV} && {VENV}/bin/pip install --no-cache-dir {shlex.quote(harness)} {' '.join(_pins())} \\
     && chmod +x /scanprops/run.sh
 """

@@ -20,7 +20,8 @@ def check(args) -> int:
         hint = " (it is a folder; name the .py file)" if module.is_dir() else ""
         print(f"scanprops check: {args.file}: no such file{hint}", file=sys.stderr)
         return 4
-    extra = tuple(["-k", args.k] if args.k else ())
+    extra = tuple(["-k", args.k] if args.k else ()) + (
+        ("--require-sandbox", args.require_sandbox) if args.require_sandbox else ())
     return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, jobs=args.jobs,
                                        functions=args.functions.split(",") if args.functions else None, time_budget=args.time_budget,
                                        profile=args.profile, quiet=not args.verbose, extra=extra)))
@@ -54,6 +55,9 @@ def parser() -> argparse.ArgumentParser:
                        help=f"wall-clock budget for one module's run (default {isolation.DEFAULT_TIME_BUDGET_S:g})")
         p.add_argument("--profile", choices=("default", "ci", "thorough"), default=None,
                        help="Hypothesis profile (default: `default`, or `ci` when $CI is set)")
+        p.add_argument("--require-sandbox", default=None, metavar="LAYER,...",
+                       help="refuse to run code under test without these kernel layers: landlock, seccomp, "
+                       "netns, subreaper (see the README's threat model)")
 
     p = sub.add_parser("check", help="verify one module (a learner's run)",
                        description="Verify FILE against the catalog: the same run as `pytest -n auto --impl FILE`. "
@@ -94,7 +98,9 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--harness", metavar="REQUIREMENT",
                        help="what pip installs as the harness (default: a wheel of this one, built into the bundle)")
         common(p)
-        p.set_defaults(run=bundle, platform=platform)
+        # What the platforms' containers allow (Docker's default seccomp profile lets a process
+        # filter itself; Landlock depends on the host's kernel): --require-sandbox "" for none.
+        p.set_defaults(run=bundle, platform=platform, require_sandbox="seccomp,subreaper")
     return top
 
 

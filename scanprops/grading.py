@@ -57,7 +57,8 @@ def _key(sub: submissions.Submission, harness: str, args, functions) -> dict:
     """What a stored grade depends on; any change regrades (points do not: the result files are
     rewritten from the stored report every time)."""
     return {"harness": harness, "environment": report.versions(), "sha256": sub.digest(),
-            "functions": sorted(functions or []), "profile": args.profile or "", "time_budget": args.time_budget}
+            "functions": sorted(functions or []), "profile": args.profile or "", "time_budget": args.time_budget,
+            "require_sandbox": getattr(args, "require_sandbox", None) or ""}
 
 
 def _failed_run(sub: submissions.Submission, why: str) -> dict:
@@ -79,8 +80,10 @@ def grade_one(sub: submissions.Submission, folder: Path, harness: str, args,
     for stale in ("graded.json", "report.json"):
         (folder / stale).unlink(missing_ok=True)
     budget = args.time_budget if args.time_budget is not None else isolation.DEFAULT_TIME_BUDGET_S
+    required = getattr(args, "require_sandbox", None)
     run = run_isolated(pytest_args(str(sub.module), report=str(folder / "report.json"), jobs=0,
-                                   functions=functions, time_budget=budget, profile=args.profile),
+                                   functions=functions, time_budget=budget, profile=args.profile,
+                                   extra=("--require-sandbox", required) if required else ()),
                        folder / "log.txt", deadline_s=budget + GRACE_S)
     try:
         found = json.loads((folder / "report.json").read_text())
@@ -91,6 +94,23 @@ def grade_one(sub: submissions.Submission, folder: Path, harness: str, args,
         report.write(folder / "report.json", found)
     report.write(folder / "graded.json", {**key, "seconds": round(run.seconds, 1)})
     return found, run.seconds, False
+
+
+def sandbox_unmet(required: str | None) -> str | None:
+    """Why this machine cannot give the children the kernel layers --require-sandbox names (None:
+    it can). Each child checks again when it starts, and refuses to run code under test without
+    them; this is the early answer, before a class is queued."""
+    from scanprops import confinement
+
+    names = isolation.required_layers(required or "")
+    offered = confinement.probe()
+    missing = [f"{n}: {offered[n]}" for n in names
+               if not (offered.get(n) is True or (type(offered.get(n)) is int and offered[n] > 0))]
+    if not missing:
+        return None
+    return (f"--require-sandbox {required}: this machine cannot apply {'; '.join(missing)}. The kernel's layers "
+            "are described in scanprops/confinement.py and the README's threat model; grade where they are "
+            "available, or require fewer.")
 
 
 def plan(args):
@@ -174,8 +194,12 @@ def main(args) -> int:
             index, count = submissions.parse_shard(args.shard)
             found = [s for s in found if submissions.in_shard(s, index, count)]
         config, functions = plan(args)
-    except (submissions.SubmissionsError, points.ConfigError) as exc:
+        unmet = sandbox_unmet(args.require_sandbox)
+    except (submissions.SubmissionsError, points.ConfigError, ValueError) as exc:
         print(f"scanprops grade: {exc}", file=sys.stderr)
+        return 4
+    if unmet:
+        print(f"scanprops grade: not grading: {unmet}", file=sys.stderr)
         return 4
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

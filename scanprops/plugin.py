@@ -44,6 +44,7 @@ class State:
     missing: set = field(default_factory=set)
     chosen: frozenset | None = None  # --functions (None: the whole catalog)
     final: dict | None = None  # the report, once computed
+    sandbox: dict | None = None  # the kernel's layers the controller's import probe child applied
 
 
 def pytest_addoption(parser):
@@ -68,6 +69,10 @@ def pytest_addoption(parser):
                     help="JAX's persistent compilation cache, so that the next run loads programs instead of "
                     "compiling them (default on, unless SCANPROPS_COMPILE_CACHE=0; folder: $SCANPROPS_CACHE_DIR, "
                     "else $XDG_CACHE_HOME/scanprops, else ~/.cache/scanprops; see scanprops/compile_cache.py)")
+    group.addoption("--require-sandbox", default=None, metavar="LAYER,...",
+                    help="refuse to run code under test unless its process could apply these kernel layers "
+                    "(landlock, seccomp, netns, subreaper; see scanprops/confinement.py); default: "
+                    "$SCANPROPS_REQUIRE_SANDBOX, else none required (missing layers are reported)")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -147,6 +152,13 @@ def pytest_configure(config):
     config.stash[_STATE] = state
     isolation.set_budget(state.budget_end, state.budget_s)
     if not _is_worker(config):
+        required = config.getoption("require_sandbox")
+        if required is not None:
+            try:
+                isolation.required_layers(required)
+            except ValueError as exc:
+                raise pytest.UsageError(str(exc)) from None
+            os.environ["SCANPROPS_REQUIRE_SANDBOX"] = required  # the workers' children inherit it
         try:
             _probe(state, CATALOG)
         except (loading.ImplLoadError, isolation.SubmissionError) as exc:
@@ -154,7 +166,7 @@ def pytest_configure(config):
             if config.getoption("scan_report"):
                 names = [p.name for p in CATALOG]
                 report.write(config.getoption("scan_report"),
-                             report.build(spec, names, {}, set(), _environment(), error=str(exc)))
+                             report.build(spec, names, {}, set(), _environment(state), error=str(exc)))
             raise pytest.UsageError(str(exc)) from None
         if getattr(config.option, "dist", "no") != "no":  # xdist: the workers' children do the calls
             isolation.close()
@@ -206,6 +218,7 @@ def _probe(state: State, catalog) -> None:
     except isolation.ImplFailure as exc:
         text = exc.summary if exc.summary.startswith("--impl") else f"--impl {state.spec} cannot be imported: {exc.summary}"
         raise loading.ImplLoadError(text + (f"\n{exc.detail}" if exc.detail else "")) from None
+    state.sandbox = isolation.executor().layers
     state.provided = frozenset(info["provided"])
     state.signature_problems = info["signature"]
     if not state.provided:
@@ -240,13 +253,29 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
-def _environment() -> dict:
+def _environment(state: State) -> dict:
     try:
         env = {**report.versions(), **devices.describe()}
     except Exception as exc:  # a broken JAX install: say so in the report instead of crashing
         env = {**report.versions(), "backend": f"unavailable: {exc}", "devices": 0}
     env.pop("device_kinds", None)
+    env["sandbox"] = state.sandbox or {}
     return env
+
+
+def _sandbox_lines(layers: dict | None) -> list[str]:
+    """The header's line on the kernel's layers, and one warning line for the missing ones."""
+    if not layers:
+        return []
+    active = [name if value is True else f"{name} {value}" for name, value in layers.items()
+              if value is True or (type(value) is int and value > 0)]
+    missing = [f"{name} ({value})" for name, value in layers.items()
+               if not (value is True or (type(value) is int and value > 0))]
+    lines = [f"scanprops: sandbox: {', '.join(active) or 'no kernel layer'} (scanprops/confinement.py)"]
+    if missing:  # the summary's line (shown under -q too); the header shows the first
+        lines.append(f"warning: sandbox layers missing: {'; '.join(missing)}; code under test is "
+                     "less confined than it could be (graders: --require-sandbox)")
+    return lines
 
 
 def pytest_report_header(config):
@@ -262,6 +291,7 @@ def pytest_report_header(config):
         f"with {env['devices']} device(s) {env['device_kinds']}; hypothesis profile '{state.profile}'",
         "scanprops: compile cache " + ("off" if state.cache is None else
                                        f"{Path(state.cache.judge).parent} (--compile-cache=off to turn it off)"),
+        *_sandbox_lines(state.sandbox)[:1],
     ]
 
 
@@ -356,7 +386,7 @@ def pytest_sessionfinish(session, exitstatus):
     from scanprops.catalog import CATALOG
 
     missing = state.missing if state.chosen is None else state.missing & state.chosen  # not asked: skipped
-    full = report.build(state.spec, [p.name for p in CATALOG], state.results, missing, _environment())
+    full = report.build(state.spec, [p.name for p in CATALOG], state.results, missing, _environment(state))
     status = int(session.exitstatus)
     if status not in (0, 5) and full["verdict"] == "pass":  # fail closed: never a pass by accident
         full["verdict"] = "error"
@@ -390,4 +420,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         tr.write_line(f"  {entry['verdict']:<8} {name}{detail}")
     if absent:
         tr.write_line(f"  missing  {', '.join(absent)}  (not defined by the module)")
+    for line in _sandbox_lines(state.sandbox)[1:]:
+        tr.write_line(f"  {line}")
     tr.write_line(f"  verdict: {full['verdict']}")
