@@ -321,8 +321,12 @@ def kill_descendants(rounds: int = 1000) -> int:
 
 
 # --- what the child may touch: the one table of file rules --------------------------------------------
-SYSTEM_READ = ("/usr", "/lib", "/lib64", "/lib32", "/sys", "/etc/ssl", "/usr/local/cuda", "/proc/self")
-SYSTEM_READ_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/dev/urandom", "/dev/random", "/dev/zero")
+# Machine facts the runtime reads (XLA's CPU libraries read /proc/cpuinfo when their first
+# kernel runs: without it YNNPACK fails with "unsupported parameter"; glibc reads /proc/sys and
+# /sys), none of them another process's or a secret.
+SYSTEM_READ = ("/usr", "/lib", "/lib64", "/lib32", "/sys", "/proc/sys", "/etc/ssl", "/usr/local/cuda", "/proc/self")
+SYSTEM_READ_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/dev/urandom", "/dev/random", "/dev/zero",
+                     "/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/filesystems")
 SYSTEM_WRITE_FILES = ("/dev/null",)
 DEVICE_GLOBS = ("/dev/nvidia*", "/dev/dri/*")  # accelerators JAX may open (read, write, ioctl)
 

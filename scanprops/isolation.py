@@ -7,8 +7,13 @@ scanprops/sandbox_child.py, a script started by its path with `python -I -S` (a 
 interpreter, never a fork: the parent's JAX has threads running; and not multiprocessing's
 spawn, which would re-run the parent's main script), in a fresh temporary folder, with an
 environment of its own (no PYTEST_*, no SCANPROPS_*, no report path), stdin closed and its
-stdout and stderr drained into a small buffer. Its limits and guards are described in
-sandbox_child.py; their sizes are set here (environment variables, below).
+stdout and stderr drained into a small buffer. Between this process and the child runs the
+warden (scanprops/warden.py, a child subreaper): stopping a child means asking the warden, which
+kills the child and everything it started. The child's kernel layers (scanprops/confinement.py:
+Landlock, seccomp, a network namespace) come with the file rules written here, in its start-up
+message; its first reply says which it applied, checked where the kernel shows them
+(`_checked_layers`), and `Executor.layers` keeps that. Its limits and Python guards are described
+in sandbox_child.py; their sizes are set here (environment variables, below).
 
 Only data comes back: the child sends builtins (numbers, strings, tuples, lists, dicts, bytes)
 and this side unpickles them with a loader that refuses every class, then rebuilds NumPy arrays

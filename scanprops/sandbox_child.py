@@ -9,8 +9,12 @@ tuples, lists, dicts and raw array bytes with their dtype and shape (the parent 
 with a loader that refuses every class).
 
 Before the submission is imported, this process:
+- dies with its warden (PR_SET_PDEATHSIG; the warden, scanprops/warden.py, started it);
 - takes its import path from the parent (site-packages and the submission's folder; the
   harness's own folders only for the harness's own implementations) and writes no bytecode;
+- applies the kernel's layers of scanprops/confinement.py (loaded by its path): a network
+  namespace and Landlock's file rules (sent by the parent) before JAX starts its threads, the
+  seccomp filter after the resource limits are set; its first reply says which it applied;
 - binds the JAX and NumPy callables it uses itself (jit, grad, vmap, make_jaxpr, device_put,
   asarray, ...) and snapshots the public attributes of jax, jax.numpy, jax.lax, jax.tree_util,
   jax.random, numpy and builtins; after the import and after every call a changed attribute is
