@@ -56,12 +56,13 @@ def call(seam: Seam, problem: Problem, family: str, case: Case, how=Plain()):
             Vmap: "the function fails under jax.vmap",
             Grad: "jax.grad of the function fails",
             OnDevice: "the function fails with inputs committed to a device",
-            Jaxpr: "the function cannot be traced by jax.make_jaxpr",
+            Jaxpr: "the function cannot be compiled as one program (jax.jit)",
         }[type(how)]
         hint = {
             Jit: "A jit failure that plain calls do not show usually means Python control flow or "
             "float()/int()/.item()/np.asarray on a traced value; use lax.cond/jnp.where instead.",
-            Jaxpr: "Tracing fails when the code converts a traced value to a Python number or NumPy array.",
+            Jaxpr: "Compiling fails when the code converts a traced value to a Python number or NumPy array, "
+            "or calls back into Python (pure_callback, io_callback, jax.debug.print).",
             Grad: "A grad failure usually means a non-differentiable step (an integer cast, "
             "np.asarray, or a custom loop that JAX cannot reverse).",
         }.get(type(how), "")
@@ -171,10 +172,14 @@ def pre_update(problem: Problem, seam: Seam, max_examples: int | None = None) ->
 
 
 # --- 4a. jit invariance -----------------------------------------------------------------------
+@st.composite
+def _with_witness(draw, problem: Problem):
+    case = draw(problem.cases())
+    return case, draw(problem.cases(like=case))
+
+
 def jit(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
-    def check(case: Case) -> None:
-        eager = call(seam, problem, "jit", case).value
-        jitted = call(seam, problem, "jit", case, Jit()).value
+    def compare(case: Case, eager, jitted) -> None:
         require_same_shapes(problem, "jit", case, eager, jitted)
         budget = problem.budget(case)
         if not all(within(j, e, budget.atol(TRANSFORM_FACTOR)) for j, e in zip(leaves(jitted), leaves(eager))):
@@ -184,7 +189,18 @@ def jit(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                            hint="Results that change under jit usually come from Python side effects or "
                            "state captured at trace time (a global counter, a cached value).")
 
-    hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
+    def check(pair: tuple[Case, Case | None]) -> None:
+        case, witness = pair
+        compare(case, call(seam, problem, "jit", case).value, call(seam, problem, "jit", case, Jit()).value)
+        # jax.jit(f) is the program the submission's process exported from the inputs' shapes, run
+        # elsewhere; it saw `case` in the plain call, so the program is also run on a witness of
+        # the same signature first, and only then is f called on it (a program cannot hold the
+        # answer for an input its process had not seen when it was exported).
+        if witness is not None:
+            jitted = call(seam, problem, "jit", witness, Jit()).value
+            compare(witness, call(seam, problem, "jit", witness).value, jitted)
+
+    hypothesis_check(_with_witness(problem), check, [(e, None) for e in problem.examples()], max_examples=max_examples)
 
 
 # --- 4b. grad matches the oracle's grad -------------------------------------------------------
@@ -307,17 +323,31 @@ def structure(problem: Problem, seam: Seam, max_examples: int | None = None) -> 
         a = call(seam, problem, "structure", short, Jaxpr())
         b = call(seam, problem, "structure", long, Jaxpr())
         if not a.loops or not b.loops:
-            raise plain(problem.name, "structure", long, "the traced program contains no loop",
-                        f"  jaxpr:     {a.equations} equations at {name}={short_n}, {b.equations} at {name}={long_n}; "
-                        "no scan or while_loop primitive",
+            raise plain(problem.name, "structure", long, "the compiled program contains no loop",
+                        f"  program:   {a.equations} operations at {name}={short_n}, {b.equations} at {name}={long_n}; "
+                        "no loop (scan, fori_loop and while_loop compile to one)",
                         "  hint:      a Python `for` over the steps runs at trace time and unrolls into one copy "
                         "of the body per step, so compile time grows with the length. Use lax.scan (or "
                         "lax.fori_loop) so the body is compiled once.")
         if a.equations != b.equations:
-            raise plain(problem.name, "structure", long, f"the traced program grows with {name}",
-                        f"  jaxpr:     {a.equations} equations at {name}={short_n}, {b.equations} at {name}={long_n}",
+            raise plain(problem.name, "structure", long, f"the compiled program grows with {name}",
+                        f"  program:   {a.equations} operations at {name}={short_n}, {b.equations} at {name}={long_n}",
                         "  hint:      part of the loop is a Python `for` that unrolls at trace time; move it "
                         "into the scan body.")
+        # The program judged is the one that must compute the result: a loop beside the real work
+        # (a decoy) is not enough. Each compiled result is within the value budget of the exact one.
+        for case, stats in ((short, a), (long, b)):
+            if stats.value is None:
+                continue
+            expected = expect.value(problem, case)
+            require_same_shapes(problem, "structure", case, expected, stats.value)
+            budget = problem.budget(case)
+            got, want = defined(problem, stats.value), defined(problem, expected)
+            if not all(within(x, e, budget.atol()) for x, e in zip(leaves(got), leaves(want))):
+                raise mismatch(problem.name, "structure", case, "the compiled program that holds the loop does not "
+                               "compute the oracle's result", want, got, budget,
+                               expected_label="the Python-loop oracle", actual_label="the compiled program (jax.jit(f))",
+                               hint="The loop in the program must be the one that computes the result.")
 
     # The verdict depends on shapes only: two pairs (and the large sizes at both lengths), and
     # nothing to gain from shrinking values.

@@ -24,6 +24,10 @@ Two kinds of folder, never shared, each keyed on the JAX and jaxlib versions:
   submission's child loads and runs, changing that submission's results. The price: a learner
   who edits the file starts the children's folder afresh (the judge's folder stays warm).
 
+- `code-under-test-<jax>-<jaxlib>/runner/`: the runner's (scanprops/isolation.py), which compiles
+  the programs the submissions' children export and imports no submission. Shared by every
+  submission: what is cached there was compiled by a runner from StableHLO it checked, and no
+  child of a submission can write there. Two students' identical programs compile once.
 JAX writes an entry in place, so a reader can meet it half written under -n auto; the children
 and the parent make the writes atomic (sandbox_child.use_compile_cache). Nothing is evicted: each
 submission adds its folder (tens of MB); delete the cache root to reclaim the space.
@@ -124,6 +128,18 @@ def children_folder(chosen: Folders | None, spec: str, path: tuple[str, ...], tr
     if chosen is None:
         return None
     folder = Path(chosen.children) / submission_key(spec, path, trusted)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return str(folder)
+
+
+def runner_folder(chosen: Folders | None) -> str | None:
+    """The runner's folder (created here), or None."""
+    if chosen is None:
+        return None
+    folder = Path(chosen.children) / "runner"
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
     except OSError:

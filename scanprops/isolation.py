@@ -70,7 +70,6 @@ from __future__ import annotations
 import atexit
 import importlib.machinery
 import importlib.util
-import io
 import os
 import pickle
 import shutil
@@ -87,7 +86,7 @@ from typing import Any
 
 import numpy as np
 
-from scanprops import compile_cache, confinement
+from scanprops import compile_cache, confinement, wire
 from scanprops.cases import Case
 from scanprops.seam import Grad, How, ImplFailure, Jaxpr, JaxprStats, Jit, OnDevice, Outcome, Plain, Single, Vmap
 
@@ -132,7 +131,6 @@ MEMORY_MB = int(_env_float("SCANPROPS_CHILD_MEMORY_MB", 8192))
 FILE_MB = int(_env_float("SCANPROPS_CHILD_FILE_MB", 64))
 TASKS = int(_env_float("SCANPROPS_CHILD_TASKS", 1024))
 OUTPUT_KB = int(_env_float("SCANPROPS_CHILD_OUTPUT_KB", 64))
-MAX_REPLY_BYTES = 256 * 2**20
 # The kernel's layers (scanprops/confinement.py). SCANPROPS_SANDBOX_PROCESSES=1 lets the child
 # start processes (fork, exec) again: for an accelerator backend whose compiler runs a program of
 # its own (XLA may run ptxas on a GPU), untested here; the warden still kills all of them when the
@@ -236,7 +234,7 @@ def _checked_layers(layers: Any, pid: Any) -> dict:
     if not (type(layers) is dict and all(type(k) is str and type(v) in (bool, int, str) for k, v in layers.items())
             and type(pid) is int):
         return {name: "not reported" for name in confinement.LAYERS}
-    found = {name: (_text(layers[name], 300) if type(layers.get(name)) is str else layers.get(name, "not reported"))
+    found = {name: (wire.text(layers[name], 300) if type(layers.get(name)) is str else layers.get(name, "not reported"))
              for name in confinement.LAYERS if name != "subreaper"}
     try:
         with open(f"/proc/{pid}/status") as status:
@@ -299,9 +297,10 @@ def module_ref(module: Any, label: str | None = None) -> ModuleRef:
     return ModuleRef(spec, label, False, ())
 
 
-def _child_path(ref: ModuleRef) -> list[str]:
+def _child_path(ref: ModuleRef | None) -> list[str]:
     """The parent's import path without the harness's project folder, the current folder or
-    anything else of the project; the implementation's folder first."""
+    anything else of the project; the implementation's folder first (None: the runner's, which
+    imports no implementation)."""
     base = []
     for entry in sys.path:
         if not entry or not os.path.exists(entry):
@@ -310,7 +309,7 @@ def _child_path(ref: ModuleRef) -> list[str]:
         if real in (str(ROOT), os.path.realpath(os.getcwd())) or any(_inside(entry, d) for d in HARNESS_DIRS):
             continue
         base.append(entry)
-    extra = list(ref.path) + ([str(ROOT)] if ref.trusted else [])
+    extra = [] if ref is None else list(ref.path) + ([str(ROOT)] if ref.trusted else [])
     return list(dict.fromkeys(extra + base))
 
 
@@ -322,6 +321,14 @@ def _encode_arg(value: Any) -> tuple:
     if callable(value):
         raise TypeError(f"cannot send the callable {value!r} to the isolated process")
     return ("value", value)
+
+
+def _encode_spec(value: Any) -> tuple:
+    """An input's shape and dtype without its values (what the child exports a program from)."""
+    if type(value) is dict:
+        return ("specs", {k: _encode_spec(v) for k, v in value.items()})
+    arr = np.asarray(value)
+    return ("spec", tuple(int(n) for n in arr.shape), arr.dtype.str)
 
 
 def _encode_how(how: How) -> tuple:
@@ -342,30 +349,16 @@ def _encode_how(how: How) -> tuple:
     raise TypeError(f"unknown call kind {how!r}")
 
 
-class _DataOnly(pickle.Unpickler):
-    """Unpickles builtins only: any class or function reference in the stream is refused."""
-
-    def find_class(self, module, name):
-        raise pickle.UnpicklingError(f"the isolated process sent an object of class {module}.{name}")
-
-    def persistent_load(self, pid):
-        raise pickle.UnpicklingError("the isolated process sent a persistent reference")
-
-
-def _loads(data: bytes) -> Any:
-    return _DataOnly(io.BytesIO(data)).load()
-
-
 ALLOWED_DTYPES = {np.dtype(t).str for t in (
     np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
     np.float16, np.float32, np.float64, np.complex64, np.complex128)}
 
 
-def _array(wire: Any, what: str) -> np.ndarray:
-    if not (type(wire) is tuple and len(wire) == 4 and wire[0] == "a" and type(wire[1]) is str
-            and type(wire[2]) is tuple and all(type(n) is int and n >= 0 for n in wire[2]) and type(wire[3]) is bytes):
-        raise ProtocolViolation(f"{what}: the isolated process sent back {_describe_wire(wire)}, not an array")
-    _, dtype, shape, raw = wire
+def _array(data: Any, what: str) -> np.ndarray:
+    if not (type(data) is tuple and len(data) == 4 and data[0] == "a" and type(data[1]) is str
+            and type(data[2]) is tuple and all(type(n) is int and n >= 0 for n in data[2]) and type(data[3]) is bytes):
+        raise ProtocolViolation(f"{what}: the isolated process sent back {wire.describe(data)}, not an array")
+    _, dtype, shape, raw = data
     if dtype not in ALLOWED_DTYPES:
         raise ImplFailure(f"{what} returned an array of dtype {dtype}, not a plain NumPy number type.")
     dt = np.dtype(dtype)
@@ -374,29 +367,24 @@ def _array(wire: Any, what: str) -> np.ndarray:
     return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
 
 
-def _describe_wire(wire: Any) -> str:
-    text = repr(wire)
-    return text if len(text) < 200 else text[:200] + "..."
-
-
-def _decode_output(wire: Any, what: str) -> Any:
+def _decode_output(data: Any, what: str) -> Any:
     """A bare array or a flat tuple of arrays."""
-    if type(wire) is tuple and len(wire) == 2 and wire[0] == "t" and type(wire[1]) is list:
-        return tuple(_array(item, what) for item in wire[1])
-    return _array(wire, what)
+    if type(data) is tuple and len(data) == 2 and data[0] == "t" and type(data[1]) is list:
+        return tuple(_array(item, what) for item in data[1])
+    return _array(data, what)
 
 
-def _decode_grads(wire: Any, wrt: tuple[str, ...], what: str) -> tuple:
-    if not (type(wire) is tuple and len(wire) == 2 and wire[0] == "t" and type(wire[1]) is list
-            and len(wire[1]) == len(wrt)):
-        raise ProtocolViolation(f"{what}: the isolated process sent back {_describe_wire(wire)}")
+def _decode_grads(data: Any, wrt: tuple[str, ...], what: str) -> tuple:
+    if not (type(data) is tuple and len(data) == 2 and data[0] == "t" and type(data[1]) is list
+            and len(data[1]) == len(wrt)):
+        raise ProtocolViolation(f"{what}: the isolated process sent back {wire.describe(data)}")
     out = []
-    for item in wire[1]:
+    for item in data[1]:
         if type(item) is tuple and len(item) == 2 and item[0] == "d" and type(item[1]) is list:
             entries = {}
             for entry in item[1]:
                 if not (type(entry) is tuple and len(entry) == 2 and type(entry[0]) is str):
-                    raise ProtocolViolation(f"{what}: the isolated process sent back {_describe_wire(entry)}")
+                    raise ProtocolViolation(f"{what}: the isolated process sent back {wire.describe(entry)}")
                 entries[entry[0]] = _array(entry[1], what)
             out.append(entries)
         else:
@@ -406,20 +394,16 @@ def _decode_grads(wire: Any, wrt: tuple[str, ...], what: str) -> tuple:
 
 def _decode_result(how: How, payload: Any, devices: Any, function: str) -> Any:
     if not (type(devices) is tuple and all(type(d) is str for d in devices)):
-        raise ProtocolViolation(f"{function}: the isolated process sent devices {_describe_wire(devices)}")
+        raise ProtocolViolation(f"{function}: the isolated process sent devices {wire.describe(devices)}")
     if isinstance(how, Jaxpr):
-        if not (type(payload) is tuple and len(payload) == 4 and payload[0] == "jaxpr" and type(payload[1]) is int
+        if not (type(payload) is tuple and len(payload) == 5 and payload[0] == "hlo" and type(payload[1]) is int
                 and type(payload[2]) is tuple and all(type(s) is str for s in payload[2]) and type(payload[3]) is int):
-            raise ProtocolViolation(f"{function}: the isolated process sent back {_describe_wire(payload)}")
-        return JaxprStats(payload[1], payload[2], payload[3])
+            raise ProtocolViolation(f"{function}: the runner sent back {wire.describe(payload)}")
+        return JaxprStats(payload[1], payload[2], payload[3], _decode_output(payload[4], function))
     if isinstance(how, Grad):
         return Outcome(_decode_grads(payload, tuple(how.wrt), f"grad of {function}"), devices)
     what = f"vmap of {function}" if isinstance(how, Vmap) else function
     return Outcome(_decode_output(payload, what), devices)
-
-
-def _text(value: Any, limit: int = 4000) -> str:
-    return value[:limit] if type(value) is str else repr(value)[:200]
 
 
 # --- the child's output ------------------------------------------------------------------------------
@@ -456,26 +440,179 @@ class _Drain:
 
 
 # --- the persistent child -----------------------------------------------------------------------------
+class _Process:
+    """One sandboxed process under its warden: a submission's child, or the runner. Its frames
+    are wire.py's; its start-up message carries its settings and its file rules."""
+
+    def __init__(self, role: str, memory_mb: int):
+        self.role = role  # "child" or "runner"
+        self.memory_mb = memory_mb
+        self.process: subprocess.Popen | None = None
+        self.layers: dict | None = None
+        self._requests: Connection | None = None
+        self._replies: Connection | None = None
+        self._workdir: str | None = None
+        self._stderr: _Drain | None = None
+        self._stdout: _Drain | None = None
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self, config: dict, deadline: float, require: tuple[str, ...]) -> None:
+        """Start it with `config` (its file rules are added here); SandboxMissing when a required
+        layer could not be applied, ImplFailure when it does not start."""
+        self.stop()
+        child_reads, parent_writes = os.pipe()
+        parent_reads, child_writes = os.pipe()
+        self._workdir = tempfile.mkdtemp(prefix=f"scan-{self.role}-")
+        env = {"PATH": os.defpath, "HOME": self._workdir, "TMPDIR": self._workdir, "LANG": "C.UTF-8"}
+        for key, value in os.environ.items():
+            if key.startswith(("JAX_COMPILATION_CACHE", "JAX_ENABLE_COMPILATION_CACHE", "JAX_PERSISTENT_CACHE")):
+                continue  # the compilation cache is the parent's decision
+            if key.startswith(("JAX_", "XLA_", "TF_CPP_")) or key in ("OMP_NUM_THREADS",):
+                env[key] = value
+        flag = f"--xla_force_host_platform_device_count={config['cpu_devices']}"
+        if flag not in env.get("XLA_FLAGS", ""):
+            env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " " + flag).strip()
+        config = {**config, "role": self.role, "sandbox": {
+            "files": confinement.file_rules(
+                import_path=config["path"], workdir=self._workdir, cache_dir=config["compile_cache"],
+                itself=str(CHILD_SCRIPT), hidden=config["harness_dirs"], trusted_root=config.pop("trusted_root")),
+            "processes": SANDBOX_PROCESSES, "apply": SANDBOX_LAYERS}}
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-S", str(WARDEN_SCRIPT), str(os.getpid()), f"{child_reads},{child_writes}", "--",
+             sys.executable, "-I", "-S", str(CHILD_SCRIPT), str(child_reads), str(child_writes)],
+            pass_fds=(child_reads, child_writes), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, cwd=self._workdir, env=env, start_new_session=True)
+        os.close(child_reads)
+        os.close(child_writes)
+        self._stdout = _Drain(self.process.stdout, OUTPUT_KB * 1024)
+        self._stderr = _Drain(self.process.stderr, OUTPUT_KB * 1024)
+        self._requests = Connection(parent_writes, readable=False)
+        self._replies = Connection(parent_reads, writable=False)
+        nonce = wire.new_nonce()
+        started = None
+        try:
+            self._requests.send_bytes(wire.encode(nonce, "config", config))
+            if self._replies.poll(deadline):
+                started = wire.decode_reply(self._replies.recv_bytes(65536), nonce, {"ready": 2})[1]
+        except (EOFError, OSError, wire.ProtocolError):
+            started = None
+        if started is None or type(started[1]) is not dict:
+            code = self.stop(grace=2.0)
+            raise ImplFailure(f"the process for isolated calls did not start ({_exit_text(code)})",
+                              self.death_detail(code))
+        # Sent before any submission code ran in it: what it applied to itself, not a claim of the
+        # submission's; seccomp and the network namespace are also read from the kernel's view.
+        self.layers = _checked_layers(started[1], started[0])
+        missing = [f"{name} ({self.layers.get(name, 'not reported')})" for name in require
+                   if self.layers.get(name) is not True and not (type(self.layers.get(name)) is int and self.layers[name] > 0)]
+        if missing:
+            self.stop()
+            raise SandboxMissing(
+                f"the sandbox layers {', '.join(require)} are required (--require-sandbox), and on this "
+                f"machine {'; '.join(missing)} could not be applied. Run where the kernel offers them (see the "
+                "README's threat model), or grade without --require-sandbox.")
+
+    def exchange(self, kind: str, payload: tuple, limit: float, function: str, *, by_budget: bool,
+                 budget_text: str, importing: bool = False) -> tuple[str, tuple]:
+        """Send one request and read its reply: (kind, payload) as wire.decode_reply checked it.
+        Past `limit` the process is stopped (BudgetSpent, or CallTimeout); a death, an oversized
+        reply or a frame out of protocol stop it too."""
+        nonce = wire.new_nonce()
+        try:
+            self._requests.send_bytes(wire.encode(nonce, kind, payload))
+            if not self._replies.poll(limit):
+                self.stop()
+                if by_budget:
+                    raise BudgetSpent(budget_text + f" (during {function})")
+                if importing:
+                    raise ImplFailure(f"{function} did not finish within {limit:g} s "
+                                      "(SCANPROPS_IMPORT_DEADLINE): a module that loops or waits at import")
+                raise CallTimeout(function, limit)
+            data = self._replies.recv_bytes(wire.MAX_FRAME_BYTES)
+        except (EOFError, OSError) as exc:
+            code = self.stop(grace=2.0)
+            if isinstance(exc, OSError) and "message" in str(exc).lower():
+                raise ProtocolViolation(f"{function}: the isolated process sent a reply over "
+                                        f"{wire.MAX_FRAME_BYTES // 2**20} MB") from None
+            what = f"the process running {function}" if self.role == "child" else f"the runner of {function}'s program"
+            raise ImplFailure(f"{what} died ({_exit_text(code)})", self.death_detail(code)) from None
+        except BaseException:  # interrupted (pytest-timeout, Ctrl-C): its late reply must not
+            self.stop()  # answer the next request
+            raise
+        try:
+            return wire.decode_reply(data, nonce)
+        except wire.ProtocolError as exc:
+            self.stop()
+            raise ProtocolViolation(f"{function}: the isolated process broke the protocol: {exc}") from None
+
+    def death_detail(self, code: int | None) -> str:
+        lines = ["os._exit, a crash in native code, a signal, or a resource limit ends the process."]
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = str(-code)
+            why = {"SIGKILL": "killed (out of memory, or by a signal)",
+                   "SIGXCPU": "its CPU time limit was spent (SCANPROPS_CHILD_CPU_S)",
+                   "SIGXFSZ": f"it wrote a file over {FILE_MB} MB (SCANPROPS_CHILD_FILE_MB)",
+                   "SIGABRT": f"aborted: often an allocation over the memory limit of {self.memory_mb} MB "
+                              "(SCANPROPS_CHILD_MEMORY_MB)",
+                   "SIGSYS": "a system call the sandbox refuses outright",
+                   "SIGSEGV": "a crash in native code"}.get(name, "")
+            lines.append(f"signal {name}" + (f": {why}" if why else ""))
+        if self._stderr is not None:
+            time.sleep(0.05)
+            tail = self._stderr.text(800).strip()
+            if tail:
+                lines.append("its last output on stderr:\n" + tail)
+        return "\n".join(lines)
+
+    def stop(self, grace: float = 0.0) -> int | None:
+        """Stop it (after `grace` seconds to exit by itself) through its warden, which kills it and
+        everything it started; its exit code."""
+        for conn in (self._requests, self._replies):
+            if conn is not None:
+                conn.close()
+        process, self.process, self._requests, self._replies = self.process, None, None, None
+        code = None
+        if process is not None:
+            try:
+                code = process.wait(grace)
+            except subprocess.TimeoutExpired:
+                process.terminate()  # the warden SIGKILLs the child and all it started, then exits
+                try:
+                    code = process.wait(WARDEN_GRACE_S)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    code = process.wait()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+        return code
+
+
+# The call kinds judged from a program (jax.export in the submission's child, run by the runner)
+# instead of from what the submission's process reports.
+_PROGRAM_KINDS = (Jit, Single, Grad, Vmap, Jaxpr)
+
+
 class Executor:
-    """A persistent sandboxed child that runs described calls, and the memory of calls that hung."""
+    """A persistent sandboxed child that runs described calls, the runner that runs the programs
+    it exports, and the memory of calls that hung."""
 
     def __init__(self, deadline: float | None = None, memory_mb: int | None = None,
                  import_deadline: float | None = None):
         self.deadline = DEADLINE_S if deadline is None else deadline
         self.import_deadline = IMPORT_DEADLINE_S if import_deadline is None else import_deadline
         self.memory_mb = MEMORY_MB if memory_mb is None else memory_mb
-        self._process: subprocess.Popen | None = None
         self.require = required_layers()
-        self.layers: dict | None = None  # what the last child applied (see _checked_layers)
-        self._requests: Connection | None = None
-        self._replies: Connection | None = None
-        self._workdir: str | None = None
-        self._stderr: _Drain | None = None
-        self._stdout: _Drain | None = None
+        self._child = _Process("child", self.memory_mb)
+        self._runner = _Process("runner", self.memory_mb)
         self._trusted: bool | None = None
         self._cache_dir: str | None = None  # the running child's compilation cache folder
         self._cache_dirs: dict[tuple, str | None] = {}  # (cache folders, module) -> its children's folder
-        self._seq = 0
         self._loaded: set[str] = set()
         self._verdict: SubmissionError | None = None  # tampering or the answer key: for good
         self._timed_out: dict[bytes, CallTimeout] = {}  # every call that hung, in any test
@@ -483,6 +620,12 @@ class Executor:
         self._test: str | None = None  # the pytest test the next two describe
         self._hung: dict[tuple[str, str], str] = {}  # (module, function) -> the call that hung
         self._returned: set[bytes] = set()  # calls that returned (so they are run again if asked)
+        self._blobs: dict[bytes, bytes] = {}  # (module, function, signature, transform) -> its program
+
+    @property
+    def layers(self) -> dict | None:
+        """The kernel's layers the last submission's child applied (see _checked_layers)."""
+        return self._child.layers
 
     # --- what the seam and the plugin ask ---------------------------------------------------------
     def run(self, module: Any, function: str, static: tuple[str, ...], case: Case, how: How) -> Any:
@@ -504,10 +647,14 @@ class Executor:
             _reject_if_in_hypothesis()  # Hypothesis requires the same verdict when it replays one
             raise ImplFailure(f"{function} was not called: on another input it did not finish within "
                               f"{self.deadline:g} s ({hung})")
-        message = ("call", ref.spec, function, tuple(static), case.names,
-                   [_encode_arg(v) for v in case.values], _encode_how(how))
         try:
-            kind, payload = self._request(ref, message, self.deadline, function)
+            if isinstance(how, _PROGRAM_KINDS):
+                result = self._run_exported(ref, function, static, case, how)
+            else:
+                payload = (ref.spec, function, tuple(static), case.names, [_encode_arg(v) for v in case.values],
+                           _encode_how(how))
+                _, reply = self._request(ref, "call", payload, self.deadline, function)
+                result = _decode_result(how, *reply, function)
         except CallTimeout as exc:
             self._timed_out[key] = exc
             if test is not None:
@@ -518,7 +665,41 @@ class Executor:
             self._returned.add(key)
             raise
         self._returned.add(key)
-        return _decode_result(how, *payload, function)
+        return result
+
+    def _run_exported(self, ref: ModuleRef, function: str, static, case: Case, how: How) -> Any:
+        """The submission's child exports the program from the inputs' shapes alone (it never
+        sees the values the program is run on here, so it cannot build them into it); the runner
+        (which never imports a submission) runs it on the inputs, which go to it from here. A
+        program is asked for once per signature and kept: jit, the single calls vmap compares
+        with and structure share one (the child cannot tell which property asked)."""
+        dynamic = [n for n in case.names if n not in static]
+        if isinstance(how, Vmap):
+            args = [_stack([c.values[c.names.index(n)] for c in how.batch]) if n in how.mapped
+                    else case.values[case.names.index(n)] for n in dynamic]
+        else:
+            args = [case.values[case.names.index(n)] for n in dynamic]
+        if isinstance(how, Grad):
+            args = [np.asarray(how.cotangent), *args]
+        kind = "grad" if isinstance(how, Grad) else "vmap" if isinstance(how, Vmap) else "jit"
+        specs = [_encode_spec(v) if n not in static else _encode_arg(v) for n, v in zip(case.names, case.values)]
+        asked = (ref.spec, function, tuple(static), case.names, specs,
+                 ("grad", tuple(how.wrt), _encode_spec(np.asarray(how.cotangent))) if isinstance(how, Grad) else
+                 ("vmap", len(how.batch), tuple(how.mapped)) if isinstance(how, Vmap) else ("jit",))
+        key = pickle.dumps(asked)
+        if key not in self._blobs:
+            _, reply = self._request(ref, "export", asked, self.deadline, function)
+            if type(reply[0]) is not bytes:
+                raise ProtocolViolation(f"{function}: the isolated process sent {wire.describe(reply[0])}, not a program")
+            self._blobs[key] = reply[0]
+        blob = self._blobs[key]
+        values = [_encode_arg(v) for v in args]
+        if isinstance(how, Jaxpr):
+            _, reply = self._program(("inspect_program", (blob, function, values)), function)
+            return _decode_result(how, *reply, function)
+        wrt = tuple(how.wrt) if isinstance(how, Grad) else ()
+        _, reply = self._program(("run", (blob, function, kind, wrt, values)), function)
+        return _decode_result(how, *reply, function)
 
     def inspect(self, module: Any, catalog: dict[str, tuple[tuple[str, ...], str]]) -> dict:
         """Import the implementation in the child (ImplFailure with the reason if it cannot be)
@@ -526,13 +707,13 @@ class Executor:
         ref = module_ref(module)
         if self._verdict is not None:
             raise self._verdict
-        _, payload = self._request(ref, ("inspect", ref.spec, dict(catalog)), self.deadline, f"inspecting {ref.label}")
+        _, payload = self._request(ref, "inspect", (ref.spec, dict(catalog)), self.deadline, f"inspecting {ref.label}")
         info = payload[0]
         if not (type(info) is dict and type(info.get("provided")) is list
                 and all(type(n) is str and n in catalog for n in info["provided"])
                 and type(info.get("signature")) is dict
                 and all(type(k) is str and type(v) is str for k, v in info["signature"].items())):
-            raise ProtocolViolation(f"inspecting {ref.label}: the isolated process sent back {_describe_wire(info)}")
+            raise ProtocolViolation(f"inspecting {ref.label}: the isolated process sent back {wire.describe(info)}")
         return {"provided": list(info["provided"]), "signature": dict(info["signature"])}
 
     def compile_stats(self) -> dict | None:
@@ -540,99 +721,95 @@ class Executor:
         sandbox_child.CompileTally), and reset its tallies; None when no child runs or it does
         not count (set_compile_stats). For the speed benchmark only: the numbers are the child's
         word, never used for a verdict."""
-        if self._process is None or self._process.poll() is not None:
+        if not self._child.alive():
             return None
-        _, payload = self._exchange(("stats",), self.deadline, "compile statistics")
+        _, payload = self._checked(self._child, "stats", (), self.deadline, "compile statistics")
         stats = payload[0]
         if stats is None:
             return None
         if not (type(stats) is dict and all(type(k) is str and type(v) in (int, float) for k, v in stats.items())):
-            raise ProtocolViolation(f"compile statistics: the isolated process sent back {_describe_wire(stats)}")
+            raise ProtocolViolation(f"compile statistics: the isolated process sent back {wire.describe(stats)}")
         return dict(stats)
 
     def close(self) -> None:
-        self._stop()
+        self._child.stop()
+        self._runner.stop()
 
     # --- the exchange --------------------------------------------------------------------------------
-    def _request(self, ref: ModuleRef, message: tuple, deadline: float, function: str) -> tuple:
-        if (self._process is None or self._process.poll() is not None or self._trusted != ref.trusted
+    def _config(self, ref: ModuleRef | None, cache_dir: str | None) -> dict:
+        cpu_default = _BUDGET_S * (os.cpu_count() or 1) if _BUDGET_S else 0
+        return {
+            # The judge's cache folder is as unreadable as the answer key: it holds the oracle's
+            # gradients (scanprops/grad_store.py).
+            "path": _child_path(ref), "trusted": bool(ref and ref.trusted),
+            "trusted_root": str(ROOT) if ref is not None and ref.trusted and ROOT else None,
+            "harness_dirs": HARNESS_DIRS + ((_CACHE.judge,) if _CACHE is not None else ()),
+            "parent_pid": os.getpid(), "cpu_devices": _cpu_device_count(), "memory_mb": self.memory_mb,
+            "cpu_s": int(_env_float("SCANPROPS_CHILD_CPU_S", cpu_default)),
+            "file_mb": FILE_MB, "tasks": TASKS, "compile_cache": cache_dir,
+            "compile_stats": _COMPILE_STATS and ref is not None,
+        }
+
+    def _request(self, ref: ModuleRef, kind: str, payload: tuple, deadline: float, function: str) -> tuple:
+        if (not self._child.alive() or self._trusted != ref.trusted
                 or self._cache_dir != self._cache_for(ref)
                 or ref.spec not in self._loaded and len(self._loaded) >= RECYCLE_AFTER_MODULES):
-            self._start(ref)
+            self._cache_dir = self._cache_for(ref)
+            self._loaded = set()
+            self._trusted = ref.trusted
+            self._child.start(self._config(ref, self._cache_dir), self.import_deadline, self.require)
         if ref.spec not in self._loaded:
-            kind, payload = self._exchange(("load", ref.spec, ref.label), self.import_deadline, f"importing {ref.label}",
-                                           importing=True)
-            if kind == "load_error":
-                raise ImplFailure(_text(payload[0]))
+            kind_, reply = self._checked(self._child, "load", (ref.spec, ref.label), self.import_deadline,
+                                         f"importing {ref.label}", importing=True)
+            if kind_ == "load_error":
+                raise ImplFailure(wire.text(reply[0]))
             self._loaded.add(ref.spec)
-        return self._exchange(message, deadline, function)
+        return self._checked(self._child, kind, payload, deadline, function)
 
-    def _exchange(self, message: tuple, deadline: float, function: str, importing: bool = False) -> tuple:
+    def _program(self, request: tuple, function: str) -> tuple:
+        """A request to the runner (started here when none runs: it serves every submission of
+        this process, and imports none)."""
+        if not self._runner.alive():
+            self._runner.start(self._config(None, compile_cache.runner_folder(_CACHE)), self.import_deadline,
+                               self.require)
+        return self._checked(self._runner, *request, self.deadline, function)
+
+    def _checked(self, process: _Process, kind: str, payload: tuple, deadline: float, function: str,
+                 importing: bool = False) -> tuple:
+        """One exchange under the run's budget; the reply kinds that are not results raised."""
         left = budget_left()
         limit, by_budget = deadline, False
         if left is not None and left < deadline:
             if left <= 0:
-                self._stop()
+                self.close()
                 raise BudgetSpent(self._budget_text())
             limit, by_budget = left, True
-        self._seq += 1
-        seq = self._seq
-        try:
-            self._requests.send_bytes(pickle.dumps((seq, *message)))
-            if not self._replies.poll(limit):
-                self._stop()
-                if by_budget:
-                    raise BudgetSpent(self._budget_text() + f" (during {function})")
-                if importing:
-                    raise ImplFailure(f"{function} did not finish within {limit:g} s "
-                                      "(SCANPROPS_IMPORT_DEADLINE): a module that loops or waits at import")
-                raise CallTimeout(function, limit)
-            data = self._replies.recv_bytes(MAX_REPLY_BYTES)
-        except (EOFError, OSError) as exc:
-            code = self._stop(grace=2.0)
-            if isinstance(exc, OSError) and "message" in str(exc).lower():
-                raise ProtocolViolation(f"{function}: the isolated process sent a reply over "
-                                        f"{MAX_REPLY_BYTES // 2**20} MB") from None
-            raise ImplFailure(f"the process running {function} died ({_exit_text(code)})",
-                              self._death_detail(code)) from None
-        except BaseException:  # interrupted (pytest-timeout, Ctrl-C): its late reply must not
-            self._stop()  # answer the next call
-            raise
-        try:
-            reply = _loads(data)
-        except Exception as exc:  # noqa: BLE001
-            self._stop()
-            raise ProtocolViolation(f"{function}: the isolated process sent something other than data: {exc}") from None
-        if not (type(reply) is tuple and len(reply) >= 2 and reply[0] == seq and type(reply[1]) is str):
-            self._stop()
-            raise ProtocolViolation(f"{function}: the isolated process answered out of turn: {_describe_wire(reply)}")
-        kind, payload = reply[1], reply[2:]
-        if kind == "ok" and len(payload) == 2:
+        kind, payload = process.exchange(kind, payload, limit, function, by_budget=by_budget,
+                                         budget_text=self._budget_text() if by_budget else "", importing=importing)
+        if kind == "ok" or kind == "load_error":
             return kind, payload
-        if kind == "load_error" and len(payload) == 1:
-            return kind, payload
-        if kind == "fail" and len(payload) == 2:
-            raise ImplFailure(_text(payload[0]), _text(payload[1]))
-        if kind == "memory" and len(payload) == 1:
-            raise ImplFailure(f"{_text(payload[0])}; the isolated process may use {self.memory_mb} MB beyond "
+        if kind == "fail":
+            raise ImplFailure(wire.text(payload[0]), wire.text(payload[1]))
+        if kind == "memory":
+            raise ImplFailure(f"{wire.text(payload[0])}; the isolated process may use {self.memory_mb} MB beyond "
                               "what JAX reserves (SCANPROPS_CHILD_MEMORY_MB)",
                               "A result or an intermediate array far larger than the inputs: an outer product "
                               "or a broadcast that should not happen, or memory kept across calls.")
-        if kind == "answer_key" and len(payload) == 1:
+        if kind == "answer_key":
             self._verdict = AnswerKeyImport(
                 f"the submission tried to use the harness's own code, the reference implementations and "
-                f"oracles (the answer key): {_text(payload[0])}. A submission must be its own work.")
-            self._stop()
+                f"oracles (the answer key): {wire.text(payload[0])}. A submission must be its own work.")
+            self.close()
             raise self._verdict
-        if kind == "tamper" and len(payload) == 1:
+        if kind == "tamper":
             self._verdict = Tampering(
                 f"the submission changed JAX, NumPy or Python builtins while being imported or called: "
-                f"{_text(payload[0])}. The harness cannot judge code that replaces the functions it "
+                f"{wire.text(payload[0])}. The harness cannot judge code that replaces the functions it "
                 "uses; define your own functions instead of assigning to library attributes.")
-            self._stop()
+            self.close()
             raise self._verdict
-        self._stop()
-        raise ProtocolViolation(f"{function}: the isolated process sent an unknown reply {_describe_wire(reply)}")
+        process.stop()
+        raise ProtocolViolation(f"{function}: the isolated process sent a {kind!r} reply where none belongs")
 
     def _cache_for(self, ref: ModuleRef) -> str | None:
         """The compilation cache folder of a child for `ref` (one per submission), or None."""
@@ -645,114 +822,12 @@ class Executor:
         return (f"not run: the run's time budget of {_BUDGET_S:g} s (--time-budget) was spent; "
                 "slow or hanging calls used it up")
 
-    def _death_detail(self, code: int | None) -> str:
-        lines = ["os._exit, a crash in native code, a signal, or a resource limit ends the process."]
-        if code is not None and code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = str(-code)
-            why = {"SIGKILL": "killed (out of memory, or by a signal)",
-                   "SIGXCPU": "its CPU time limit was spent (SCANPROPS_CHILD_CPU_S)",
-                   "SIGXFSZ": f"it wrote a file over {FILE_MB} MB (SCANPROPS_CHILD_FILE_MB)",
-                   "SIGABRT": f"aborted: often an allocation over the memory limit of {self.memory_mb} MB "
-                              "(SCANPROPS_CHILD_MEMORY_MB)",
-                   "SIGSEGV": "a crash in native code"}.get(name, "")
-            lines.append(f"signal {name}" + (f": {why}" if why else ""))
-        if self._stderr is not None:
-            time.sleep(0.05)
-            tail = self._stderr.text(800).strip()
-            if tail:
-                lines.append("its last output on stderr:\n" + tail)
-        return "\n".join(lines)
 
-    def _start(self, ref: ModuleRef) -> None:
-        self._stop()
-        child_reads, parent_writes = os.pipe()
-        parent_reads, child_writes = os.pipe()
-        self._workdir = tempfile.mkdtemp(prefix="scan-child-")
-        env = {"PATH": os.defpath, "HOME": self._workdir, "TMPDIR": self._workdir, "LANG": "C.UTF-8"}
-        for key, value in os.environ.items():
-            if key.startswith(("JAX_COMPILATION_CACHE", "JAX_ENABLE_COMPILATION_CACHE", "JAX_PERSISTENT_CACHE")):
-                continue  # the compilation cache is the parent's decision (below)
-            if key.startswith(("JAX_", "XLA_", "TF_CPP_")) or key in ("OMP_NUM_THREADS",):
-                env[key] = value
-        cpu_devices = _cpu_device_count()
-        flag = f"--xla_force_host_platform_device_count={cpu_devices}"
-        if flag not in env.get("XLA_FLAGS", ""):
-            env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " " + flag).strip()
-        cpu_default = _BUDGET_S * (os.cpu_count() or 1) if _BUDGET_S else 0
-        config = {
-            # The judge's cache folder is as unreadable as the answer key: it holds the oracle's
-            # gradients (scanprops/grad_store.py).
-            "path": _child_path(ref), "trusted": ref.trusted,
-            "harness_dirs": HARNESS_DIRS + ((_CACHE.judge,) if _CACHE is not None else ()),
-            "parent_pid": os.getpid(), "cpu_devices": cpu_devices, "memory_mb": self.memory_mb,
-            "cpu_s": int(_env_float("SCANPROPS_CHILD_CPU_S", cpu_default)),
-            "file_mb": FILE_MB, "tasks": TASKS, "compile_cache": self._cache_for(ref),
-            "compile_stats": _COMPILE_STATS,
-            "sandbox": {"files": confinement.file_rules(
-                import_path=_child_path(ref), workdir=self._workdir, cache_dir=self._cache_for(ref),
-                itself=str(CHILD_SCRIPT), hidden=HARNESS_DIRS + ((_CACHE.judge,) if _CACHE is not None else ()),
-                trusted_root=str(ROOT) if ref.trusted and ROOT else None),
-                "processes": SANDBOX_PROCESSES, "apply": SANDBOX_LAYERS},
-        }
-        self._process = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(WARDEN_SCRIPT), str(os.getpid()), f"{child_reads},{child_writes}", "--",
-             sys.executable, "-I", "-S", str(CHILD_SCRIPT), str(child_reads), str(child_writes)],
-            pass_fds=(child_reads, child_writes), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, cwd=self._workdir, env=env, start_new_session=True)
-        os.close(child_reads)
-        os.close(child_writes)
-        self._stdout = _Drain(self._process.stdout, OUTPUT_KB * 1024)
-        self._stderr = _Drain(self._process.stderr, OUTPUT_KB * 1024)
-        self._requests = Connection(parent_writes, readable=False)
-        self._replies = Connection(parent_reads, writable=False)
-        self._loaded = set()
-        self._trusted = ref.trusted
-        self._cache_dir = config["compile_cache"]
-        try:
-            self._requests.send_bytes(pickle.dumps(config))
-            started = self._replies.poll(self.import_deadline) and _loads(self._replies.recv_bytes(4096))
-        except (EOFError, OSError, pickle.UnpicklingError):
-            started = False
-        if not (type(started) is tuple and len(started) == 3 and started[0] == "ready" and type(started[2]) is dict):
-            code = self._stop(grace=2.0)
-            raise ImplFailure(f"the process for isolated calls did not start ({_exit_text(code)})",
-                              self._death_detail(code))
-        # Sent before any submission code ran in the child: what it applied to itself, not a claim
-        # of the submission's; seccomp is also read from the kernel's own view of the process.
-        self.layers = _checked_layers(started[2], started[1])
-        missing = [f"{name} ({self.layers.get(name, 'not reported')})" for name in self.require
-                   if self.layers.get(name) is not True and not (type(self.layers.get(name)) is int and self.layers[name] > 0)]
-        if missing:
-            self._stop()
-            raise SandboxMissing(
-                f"the sandbox layers {', '.join(self.require)} are required (--require-sandbox), and on this "
-                f"machine {'; '.join(missing)} could not be applied. Run where the kernel offers them (see the "
-                "README's threat model), or grade without --require-sandbox.")
-
-    def _stop(self, grace: float = 0.0) -> int | None:
-        """Kill the child (after `grace` seconds to exit by itself); its exit code."""
-        for conn in (self._requests, self._replies):
-            if conn is not None:
-                conn.close()
-        process, self._process, self._requests, self._replies = self._process, None, None, None
-        code = None
-        if process is not None:
-            try:
-                code = process.wait(grace)
-            except subprocess.TimeoutExpired:
-                process.terminate()  # the warden SIGKILLs the child and all it started, then exits
-                try:
-                    code = process.wait(WARDEN_GRACE_S)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    code = process.wait()
-        if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
-            self._workdir = None
-        return code
+def _stack(values: list) -> Any:
+    """The batch of one mapped argument, stacked along a new leading axis (dicts leaf by leaf)."""
+    if type(values[0]) is dict:
+        return {k: np.stack([v[k] for v in values]) for k in values[0]}
+    return np.stack(values)
 
 
 def _exit_text(code: int | None) -> str:

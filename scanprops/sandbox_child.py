@@ -79,8 +79,15 @@ def _bind() -> None:
         device_put=_jax.device_put, devices=_jax.devices, jnp_asarray=_jnp.asarray, vdot=_jnp.vdot,
         full_like=_jnp.full_like, tree_map=_jax.tree_util.tree_map, np_asarray=numpy.asarray,
         np_stack=numpy.stack, np_frombuffer=numpy.frombuffer, ndarray=numpy.ndarray,
-        generic=numpy.generic, array_type=type(_jnp.zeros(())),
+        generic=numpy.generic, array_type=type(_jnp.zeros(())), tree_flatten=_jax.tree_util.tree_flatten,
+        shape_dtype=_jax.ShapeDtypeStruct,
     )
+    try:
+        from jax import export as _export
+
+        _ORIG.update(export=_export.export, deserialize=_export.deserialize)
+    except ImportError:  # older jax: no jax.export (scanprops/compat.py names the range)
+        pass
     _BOUND = True
 
 
@@ -125,10 +132,15 @@ class Poly:
 
 
 def decode_arg(wire):
-    """("poly", coeffs) or ("value", x): x is NumPy arrays, scalars, Python numbers, dicts."""
-    kind, payload = wire
+    """("poly", coeffs) or ("value", x): x is NumPy arrays, scalars, Python numbers, dicts; or an
+    input's shape without its values, ("spec", shape, dtype) or ("specs", {name: spec})."""
+    kind, payload = wire[0], wire[1]
     if kind == "poly":
         return Poly(payload)
+    if kind == "spec":
+        return _ORIG["shape_dtype"](wire[1], np.dtype(wire[2]))
+    if kind == "specs":
+        return {k: decode_arg(v) for k, v in payload.items()}
     return payload
 
 
@@ -361,6 +373,147 @@ def run_call(fn, function: str, static, names, values, how):
             raise MemoryLimit(f"{function} ran out of memory: {_first_line(exc)}") from None
         raise CallError(f"{function} raised {type(exc).__name__}: {_first_line(exc)}", _learner_frames(exc)) from None
     raise CallError(f"unknown call kind {kind!r}")
+
+
+# --- programs instead of claims: jax.export here, run by the runner ------------------------------------
+# For `jit`, `grad`, `vmap` and `structure`, this process (the submission's) only traces and
+# lowers the transformation with jax.export and sends the serialized StableHLO; the runner, a
+# process of this script that never imports a submission (`runner_main`), deserializes, checks,
+# compiles and runs it. What this process says about those calls is a program, whose values are
+# computed elsewhere: a forged one must compute the right values to pass, i.e. be a solution.
+_EXPORTS: dict = {}
+
+
+def _signature_key(args) -> tuple:
+    leaves, tree = _ORIG["tree_flatten"](args)
+    return (str(tree), tuple((tuple(getattr(v, "shape", ())), str(getattr(v, "dtype", type(v).__name__)))
+                             if hasattr(v, "shape") else ("static", v) for v in leaves))
+
+
+def export_call(fn, function: str, static, names, values, how) -> bytes:
+    """The serialized jax.export of the described transformation of `fn` at these arguments'
+    shapes (the static ones baked in; the others are shapes only, never values): jit (which
+    `single` and `structure` share), grad (its cotangent a shape too), vmap (the batch's size)."""
+    _bind()
+    static_pos = tuple(i for i, n in enumerate(names) if n in static)
+    kind = how[0]
+
+    def positional(vals):
+        return [vals[i] if i in static_pos else _to_jax(vals[i]) for i in range(len(names))]
+
+    if kind == "jit":
+        program, args, tag = _jitted(fn, static_pos), positional(values), ("jit",)
+    elif kind == "grad":
+        ks = tuple(names.index(w) for w in how[1])
+        program = _program(("grad", id(fn), static_pos, ks), fn, lambda: _grad_program(fn, static_pos, ks))
+        args, tag = [decode_arg(how[2]), *positional(values)], ("grad", ks)
+    elif kind == "vmap":
+        size, mapped_names = how[1], how[2]
+        mapped = tuple(i for i, n in enumerate(names) if n in mapped_names)
+        args = positional(values)
+        for i in mapped:  # the batch's shape: a leading axis of `size` on every mapped leaf
+            args[i] = _ORIG["tree_map"](lambda v: _ORIG["shape_dtype"]((size, *v.shape), v.dtype), args[i])
+        program = _program(("vmap", id(fn), static_pos, mapped), fn, lambda: _vmap_program(fn, static_pos, mapped))
+        tag = ("vmap", mapped)
+    else:
+        raise CallError(f"unknown program kind {kind!r}")
+    key = (tag, id(fn), _signature_key(args))
+    if key in _EXPORTS:
+        return _EXPORTS[key][1]
+    what = {"grad": f"jax.grad of {function}", "vmap": f"jax.vmap of {function}"}.get(kind, f"jax.jit({function})")
+    try:
+        blob = bytes(_ORIG["export"](program)(*args).serialize())
+    except CallError:
+        raise
+    except MemoryError:
+        raise MemoryLimit(f"{function} ran out of memory (MemoryError)") from None
+    except SystemExit as exc:
+        raise CallError(f"{function} called exit({exc.code!r}).", "Never exit the process from a function.") from None
+    except Exception as exc:  # noqa: BLE001
+        raise CallError(
+            f"{what} cannot be compiled as one program: {type(exc).__name__}: {_first_line(exc)}",
+            "The jit, grad, vmap and structure properties judge the compiled program (jax.export of the "
+            "transformation, run in a separate process). Python control flow on traced values (an `if` or "
+            "`while` on an array), a NumPy round trip, or a host callback (jax.pure_callback, io_callback, "
+            "jax.debug.print) cannot be compiled into it: use jnp.where, lax.cond or lax.while_loop, and "
+            "remove callbacks.\n" + _learner_frames(exc)) from None
+    _EXPORTS[key] = (fn, blob)
+    return blob
+
+
+# What a program the runner runs may call besides StableHLO's own operations: XLA's sharding
+# annotations and jax.export's shape checks, the CPU's LAPACK kernels (jnp.linalg) and the
+# accelerators' vendor kernels. Host callbacks (Python in the process that exported the program)
+# and any other custom call are refused.
+ALLOWED_CUSTOM_CALLS = ("Sharding", "SPMDFullToShardShape", "SPMDShardToFullShape", "shape_assertion",
+                        "annotate_device_placement", "MoveToHost", "MoveToDevice")
+ALLOWED_CUSTOM_CALL_PREFIXES = ("lapack_", "cu", "hip", "ducc_")
+
+
+def _custom_calls(text: str) -> list[str]:
+    import re
+
+    return sorted(set(re.findall(r"stablehlo\.custom_call\s+@([\w.$-]+)", text))
+                  | set(re.findall(r"call_target_name\s*=\s*\"([^\"]+)\"", text)))
+
+
+_RUNNABLE: dict = {}
+
+
+def runnable(blob: bytes, function: str):
+    """(exported, its module text, a jitted caller) for a serialized program, after checking that
+    it is one the runner may run: one device, no effects, no custom call outside the list."""
+    import hashlib
+
+    digest = hashlib.sha256(blob).digest()
+    if digest in _RUNNABLE:
+        return _RUNNABLE[digest]
+    try:
+        exported = _ORIG["deserialize"](bytearray(blob))
+    except Exception as exc:  # noqa: BLE001
+        raise CallError(f"the program exported for {function} cannot be read: {type(exc).__name__}: {_first_line(exc)}")
+    text = exported.mlir_module()
+    refused = [t for t in _custom_calls(text)
+               if t not in ALLOWED_CUSTOM_CALLS and not t.startswith(ALLOWED_CUSTOM_CALL_PREFIXES)]
+    if refused or exported.ordered_effects or exported.unordered_effects:
+        raise CallError(
+            f"the compiled program of {function} calls out of XLA ({', '.join(refused) or 'effects'}): host "
+            "callbacks (jax.pure_callback, io_callback, jax.debug.print) and foreign custom calls are not run",
+            "The program is judged on its own, in a process without the submission's Python; remove callbacks "
+            "and debug prints from the function.")
+    if exported.nr_devices != 1:
+        raise CallError(f"the program exported for {function} spans {exported.nr_devices} devices, not one.")
+    entry = (exported, text, _ORIG["jit"](exported.call))
+    _RUNNABLE[digest] = entry
+    return entry
+
+
+def program_stats(text: str) -> tuple:
+    """The program's size (StableHLO operations, nested regions included, constants not: the
+    lowering merges equal constants, so a loop's trip count may or may not have one of its own),
+    the loops in it, and its lines: what `structure` judges."""
+    import re
+
+    ops = [op for op in re.findall(r"\b(stablehlo|chlo|mhlo)\.([a-z_]+)", text) if op[1] != "constant"]
+    loops = tuple("while" for _, op in ops if op == "while")
+    return (len(ops), loops, len(text.splitlines()))
+
+
+def run_program(blob: bytes, function: str, kind: str, wrt, args):
+    """The runner's one job: run a checked program on the arguments; (wire result, devices).
+    `kind`: jit, grad (gradients for the arguments `wrt`) or vmap."""
+    exported, text, call = runnable(blob, function)
+    try:
+        out = call(*[_to_jax(a) for a in args])
+    except Exception as exc:  # noqa: BLE001
+        msg = str(exc)
+        if "RESOURCE_EXHAUSTED" in msg or "Out of memory" in msg:
+            raise MemoryLimit(f"{function}'s program ran out of memory: {_first_line(exc)}") from None
+        raise CallError(f"the compiled program of {function} ({kind}) fails: {type(exc).__name__}: "
+                        f"{_first_line(exc)}") from None
+    if kind == "grad":
+        return encode_grads(tuple(out), tuple(wrt), f"grad of {function}"), ()
+    return encode_output(out, f"vmap of {function}" if kind == "vmap" else function)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -758,15 +911,30 @@ def _exit_with_parent(parent_pid: int) -> None:
     os._exit(1)
 
 
-def _load_confinement():
-    """scanprops/confinement.py, by its path (this process never imports scanprops)."""
+def _load_sibling(name: str):
+    """scanprops/<name>.py, by its path (this process never imports scanprops)."""
     import importlib.util
 
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "confinement.py")
-    spec = importlib.util.spec_from_file_location("_scanprops_confinement", path)
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_scanprops_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _hide_pipes(read_fd: int, write_fd: int) -> tuple[int, int]:
+    """The protocol's descriptors moved to unremarkable high numbers (close-on-exec), the
+    originals closed and the command line that named them scrubbed. Defence in depth only: code
+    in this process can still find them; what it could forge there is a claim (see wire.py)."""
+    import fcntl
+    import random
+
+    moved = []
+    for fd in (read_fd, write_fd):
+        moved.append(fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, random.randrange(200, 900)))
+        os.close(fd)
+    sys.argv[1:] = []
+    return moved[0], moved[1]
 
 
 def _confine_early(confinement, sandbox: dict) -> dict:
@@ -795,13 +963,14 @@ def _confine_early(confinement, sandbox: dict) -> dict:
 
 
 def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
-    import pickle
     import threading
     from multiprocessing.connection import Connection
 
+    wire = _load_sibling("wire")
+    read_fd, write_fd = _hide_pipes(read_fd, write_fd)
     requests, replies = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
-    config = pickle.loads(requests.recv_bytes())
-    confinement = _load_confinement()
+    start_nonce, _, config = wire.decode_request(requests.recv_bytes())
+    confinement = _load_sibling("confinement")
     parent = warden_pid or config["parent_pid"]
     confinement.die_with_parent(parent)
     sys.path[:] = config["path"]
@@ -834,59 +1003,70 @@ def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
             layers["seccomp"] = f"the filter could not be loaded: {exc}"
     guard = Guard()
     _install_audit_hook(guard, config["trusted"], config["harness_dirs"], os.getcwd(), cache_dir)
-    dumps = pickle.dumps
     send = replies.send_bytes
-    send(dumps(("ready", os.getpid(), layers)))
+    send(wire.encode(start_nonce, "ready", (os.getpid(), layers)))
+    runner = config.get("role") == "runner"
     modules: dict = {}
-    reported: list = []  # tampering already reported: stays reported
 
-    def verdict_after(seq):
+    def verdict_after():
         """A reply that overrides the call's: answer-key attempts and tampering."""
         if guard.attempts:
-            return (seq, "answer_key", "; ".join(dict.fromkeys(guard.attempts))[:MAX_TEXT])
+            return "answer_key", ("; ".join(dict.fromkeys(guard.attempts))[:MAX_TEXT],)
         changed = guard.changes()
         if changed:
-            reported[:] = changed
-            return (seq, "tamper", ", ".join(changed)[:MAX_TEXT])
+            return "tamper", (", ".join(changed)[:MAX_TEXT],)
         return None
 
     while True:
         try:
-            message = pickle.loads(requests.recv_bytes())
+            nonce, kind, payload = wire.decode_request(requests.recv_bytes())
         except (EOFError, OSError):
             return
-        seq, kind = message[0], message[1]
         try:
-            if kind == "load":
-                _, _, spec, label = message
+            if runner and kind == "run":
+                blob, function, program_kind, wrt, values = payload
+                reply = ("ok", run_program(blob, function, program_kind, wrt, [decode_arg(v) for v in values]))
+            elif runner and kind == "inspect_program":
+                blob, function, values = payload
+                _, text, _ = runnable(blob, function)
+                value, _ = run_program(blob, function, "jit", (), [decode_arg(v) for v in values])
+                reply = ("ok", (("hlo", *program_stats(text), value), ()))
+            elif runner:
+                reply = ("fail", (f"the runner runs programs only, not {kind!r}", ""))
+            elif kind == "load":
+                spec, label = payload
                 modules[spec] = load(spec, label)
-                reply = (seq, "ok", None, ())
+                reply = ("ok", (None, ()))
             elif kind == "stats":
-                reply = (seq, "ok", tally.take() if tally is not None else None, ())
+                reply = ("ok", (tally.take() if tally is not None else None, ()))
             elif kind == "inspect":
-                _, _, spec, catalog = message
-                reply = (seq, "ok", inspect_module(modules[spec], catalog), ())
-            else:
-                _, _, spec, function, static, names, values, how = message
+                spec, catalog = payload
+                reply = ("ok", (inspect_module(modules[spec], catalog), ()))
+            elif kind in ("call", "export"):
+                spec, function, static, names, values, how = payload
                 fn = getattr(modules[spec], function)
                 args = [decode_arg(v) for v in values]
-                if how[0] == "vmap":
-                    how = ("vmap", [[decode_arg(v) for v in vals] for vals in how[1]], how[2])
-                value, devices = run_call(fn, function, static, names, args, how)
-                reply = (seq, "ok", value, devices)
+                if kind == "export":
+                    reply = ("ok", (export_call(fn, function, static, names, args, how), ()))
+                else:
+                    if how[0] == "vmap":
+                        how = ("vmap", [[decode_arg(v) for v in vals] for vals in how[1]], how[2])
+                    reply = ("ok", run_call(fn, function, static, names, args, how))
+            else:
+                reply = ("fail", (f"unknown request {kind!r}", ""))
         except LoadError as exc:
-            reply = (seq, "load_error", str(exc)[:MAX_TEXT])
+            reply = ("load_error", (str(exc)[:MAX_TEXT],))
         except MemoryLimit as exc:
-            reply = (seq, "memory", exc.summary[:MAX_TEXT])
+            reply = ("memory", (exc.summary[:MAX_TEXT],))
         except CallError as exc:
-            reply = (seq, "fail", exc.summary[:MAX_TEXT], exc.detail[:MAX_TEXT])
+            reply = ("fail", (exc.summary[:MAX_TEXT], exc.detail[:MAX_TEXT]))
         except BaseException as exc:  # noqa: BLE001  (the harness's own code failed: say so)
-            reply = (seq, "fail", f"the isolated process failed: {type(exc).__name__}: {_first_line(exc)}", "")
-        reply = verdict_after(seq) or reply
+            reply = ("fail", (f"the isolated process failed: {type(exc).__name__}: {_first_line(exc)}", ""))
+        reply = verdict_after() or reply
         try:
-            data = dumps(reply)
+            data = wire.encode(nonce, *reply)
         except Exception as exc:  # noqa: BLE001
-            data = dumps((seq, "fail", f"the result could not be sent back: {exc}", ""))
+            data = wire.encode(nonce, "fail", (f"the result could not be sent back: {exc}", ""))
         send(data)
 
 

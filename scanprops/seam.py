@@ -60,7 +60,8 @@ class OnDevice:
 
 @dataclass(frozen=True)
 class Jaxpr:
-    """Trace f with `jax.make_jaxpr` and report its size and loop primitives."""
+    """f's compiled program (jax.export of jax.jit(f), judged by the runner; make_jaxpr in the
+    harness's own process): its size and loops, and the value it computes on the input."""
 
 
 How = Plain | Jit | Single | Grad | Vmap | OnDevice | Jaxpr
@@ -68,9 +69,10 @@ How = Plain | Jit | Single | Grad | Vmap | OnDevice | Jaxpr
 
 @dataclass(frozen=True)
 class JaxprStats:
-    equations: int  # counted through every sub-jaxpr (loop bodies, cond branches)
-    loops: tuple[str, ...]  # loop primitives found anywhere: scan, while
+    equations: int  # operations, counted through every nested body (loop bodies, cond branches)
+    loops: tuple[str, ...]  # loops found anywhere: scan or while (jaxpr), while (StableHLO)
     text_lines: int
+    value: Any = None  # what the program computes on the input (the runner's), where it was run
 
 
 @dataclass(frozen=True)

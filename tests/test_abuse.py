@@ -22,6 +22,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 ABUSE = Path(__file__).resolve().parent / "abuse"
 ONE_PROPERTY = ("-k", "test_matches_the_python_loop_oracle and running_sum")
+JIT = ("-k", "test_jit_leaves_the_result_unchanged and running_sum")
+WRONG = ("differs from the Python-loop oracle",)
 SMALL_LIMITS = {"SCANPROPS_CALL_DEADLINE": "2", "SCANPROPS_IMPORT_DEADLINE": "30",
                 "SCANPROPS_CHILD_MEMORY_MB": "1024"}
 
@@ -68,6 +70,16 @@ CASES = [
     Abuse("output_flood", "fail", ("did not finish within 2 s",)),
     Abuse("self_kill", "fail", ("died (signal SIGKILL)",)),
     Abuse("exit_in_call", "fail", ("died (exit code 0)",)),
+    # the child as a witness (issue 16): its frames, its own objects, callbacks, forged programs
+    Abuse("forge_frames", "error", ("broke the protocol", "nonce")),
+    Abuse("reply_bomb", "error", ("broke the protocol",)),
+    Abuse("hook_closure_cells", "fail", WRONG),
+    Abuse("gc_rebind_orig", "fail", ("jax.jit(f) gives another result than f",), args=JIT),
+    Abuse("settrace_hide_tampering", "fail", ("jax.jit(f) gives another result than f",), args=JIT),
+    Abuse("callback_export_patch", "fail", ("cannot be compiled as one program",), args=JIT),
+    Abuse("callback_decoy_scan", "fail", ("cannot be compiled as one program",),
+          args=("-k", "test_compiles_to_a_loop_that_does_not_grow and running_sum")),
+    Abuse("forged_program", "fail", ("cannot be read",), args=("-k", "test_grad_matches_the_oracle_grad and running_sum")),
     # the run's time budget: what it did not reach is `error`, never `pass`
     Abuse("slow_call", "error", ("time budget of 9 s",), args=("-k", "running_sum and (oracle or shape)", "--time-budget", "9"),
           env={"SCANPROPS_CALL_DEADLINE": "60"}),
@@ -155,7 +167,6 @@ def test_the_child_holds_no_harness_module(tmp_path):
 # --- native code: the kernel's layers (scanprops/confinement.py), each effect checked from outside --
 ALL_LAYERS = {}
 WITHOUT_SECCOMP = {"SCANPROPS_SANDBOX_LAYERS": "landlock,netns"}  # the warden alone stops processes
-WRONG = ("differs from the Python-loop oracle",)
 
 
 def _layers_here() -> dict:
@@ -268,3 +279,28 @@ def test_raised_resource_limits_still_stop_a_submission(tmp_path):
     _needs("seccomp")
     done, report, took = run_abuse(tmp_path, Abuse("raise_rlimits", "fail", ()))
     _assert_wrong_and_contained(done, report, took, says=("ran out of memory",))
+
+
+def test_a_thread_that_steals_the_requests_gets_no_pass(tmp_path):
+    """Which thread reads a request first is a race; either way the judge never uses a frame that
+    is not the reply to its own request with the shape that reply must have."""
+    done, report, took = run_abuse(tmp_path, Abuse("steal_requests", "error", ()))
+    assert done.returncode != 0
+    assert "pass" not in verdicts(report), json.dumps(report, indent=1)
+    assert report["verdict"] in ("error", "fail")
+    assert took < 90
+
+
+@pytest.mark.parametrize("module,args", [("planted_module", ONE_PROPERTY), ("write_shared_caches", JIT)])
+def test_nothing_is_planted_for_another_process(tmp_path, module, args):
+    """Modules beside the submission (first on a child's import path), in its working folder and
+    in the compile caches, and files in the runner's and the judge's cache folders: none exists
+    after the run (checked here, outside it), but in the submission's own compile-cache folder."""
+    _needs("landlock")
+    done, report, took = run_abuse(tmp_path, Abuse(module, "fail", (), args=args))
+    assert done.returncode != 0 and "pass" not in verdicts(report), json.dumps(report, indent=1)
+    own = tmp_path / "cache"  # its own compile-cache folder, which only its own later children read
+    planted = [p for p in tmp_path.rglob("*") if (p.name in ("numpy.py", "jax.py", "sitecustomize.py")
+               or p.name.startswith("planted-by-submission"))
+               and not (p.parent.parent == own / p.parent.parent.name and p.parent.name.startswith("sha256-"))]
+    assert not planted, planted

@@ -5,7 +5,7 @@ import jax.numpy as jnp
 
 from impls.wrong import Bug
 
-BUG = Bug("activation", caught_by="jit", passes=("oracle", "grad", "devices"),
+BUG = Bug("activation", caught_by="jit", passes=("oracle", "devices"),
           why="Python list indexed by int(choice) instead of lax.switch")
 
 

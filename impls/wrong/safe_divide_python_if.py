@@ -4,7 +4,7 @@ import jax.numpy as jnp
 
 from impls.wrong import Bug
 
-BUG = Bug("safe_divide", caught_by="jit", passes=("oracle", "grad", "devices"),
+BUG = Bug("safe_divide", caught_by="jit", passes=("oracle", "devices"),
           why="Python if on a traced value instead of lax.cond / jnp.where")
 
 
