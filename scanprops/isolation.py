@@ -2,7 +2,12 @@
 
 The pytest controller and workers never import the implementation under test. `Seam.run` sends
 each described call here; one persistent child per process (per pytest worker) imports the
-implementation once and runs the calls, so JAX's compile caches live in it. The child is
+implementation once and runs the plain and device calls. For jit, grad, vmap and structure the
+child only exports the transformation with jax.export, from the inputs' shapes (never their
+values), once per signature; a second child, the runner, which never imports a submission, runs
+those programs on the inputs this process sends it (`Executor._run_exported`), so those verdicts
+rest on programs and values, not on what the submission's process says. The frames on every
+pipe are scanprops/wire.py's. The child is
 scanprops/sandbox_child.py, a script started by its path with `python -I -S` (a new
 interpreter, never a fork: the parent's JAX has threads running; and not multiprocessing's
 spawn, which would re-run the parent's main script), in a fresh temporary folder, with an
@@ -395,11 +400,13 @@ def _decode_grads(data: Any, wrt: tuple[str, ...], what: str) -> tuple:
 def _decode_result(how: How, payload: Any, devices: Any, function: str) -> Any:
     if not (type(devices) is tuple and all(type(d) is str for d in devices)):
         raise ProtocolViolation(f"{function}: the isolated process sent devices {wire.describe(devices)}")
-    if isinstance(how, Jaxpr):
-        if not (type(payload) is tuple and len(payload) == 5 and payload[0] == "hlo" and type(payload[1]) is int
+    if isinstance(how, Jaxpr):  # the runner's ("hlo", ..., value); in-process make_jaxpr's ("jaxpr", ...)
+        if not (type(payload) is tuple and len(payload) in (4, 5) and payload[0] in ("hlo", "jaxpr")
+                and len(payload) == (5 if payload[0] == "hlo" else 4) and type(payload[1]) is int
                 and type(payload[2]) is tuple and all(type(s) is str for s in payload[2]) and type(payload[3]) is int):
-            raise ProtocolViolation(f"{function}: the runner sent back {wire.describe(payload)}")
-        return JaxprStats(payload[1], payload[2], payload[3], _decode_output(payload[4], function))
+            raise ProtocolViolation(f"{function}: the isolated process sent back {wire.describe(payload)}")
+        value = _decode_output(payload[4], function) if payload[0] == "hlo" else None
+        return JaxprStats(payload[1], payload[2], payload[3], value)
     if isinstance(how, Grad):
         return Outcome(_decode_grads(payload, tuple(how.wrt), f"grad of {function}"), devices)
     what = f"vmap of {function}" if isinstance(how, Vmap) else function
@@ -547,6 +554,9 @@ class _Process:
             self.stop()
             raise ProtocolViolation(f"{function}: the isolated process broke the protocol: {exc}") from None
 
+    def stderr_tail(self, limit: int) -> str:
+        return self._stderr.text(limit) if self._stderr is not None else ""
+
     def death_detail(self, code: int | None) -> str:
         lines = ["os._exit, a crash in native code, a signal, or a resource limit ends the process."]
         if code is not None and code < 0:
@@ -621,6 +631,11 @@ class Executor:
         self._hung: dict[tuple[str, str], str] = {}  # (module, function) -> the call that hung
         self._returned: set[bytes] = set()  # calls that returned (so they are run again if asked)
         self._blobs: dict[bytes, bytes] = {}  # (module, function, signature, transform) -> its program
+
+    def stderr_tail(self, role: str = "child", limit: int = 1500) -> str:
+        """The last of what the submission's child (or the runner: role "runner") wrote on stderr."""
+        process = self._runner if role == "runner" else self._child
+        return process.stderr_tail(limit)
 
     @property
     def layers(self) -> dict | None:
@@ -756,6 +771,7 @@ class Executor:
                 or ref.spec not in self._loaded and len(self._loaded) >= RECYCLE_AFTER_MODULES):
             self._cache_dir = self._cache_for(ref)
             self._loaded = set()
+            self._blobs = {}  # programs of the modules the last child imported (a file may have changed)
             self._trusted = ref.trusted
             self._child.start(self._config(ref, self._cache_dir), self.import_deadline, self.require)
         if ref.spec not in self._loaded:

@@ -1,5 +1,8 @@
 """The sandboxed process that runs code under test. A script, run by its path, never imported
-by name into a child: `python -I -S scanprops/sandbox_child.py READ_FD WRITE_FD`.
+by name into a child: `python -I -S scanprops/sandbox_child.py READ_FD WRITE_FD WARDEN_PID`.
+The same script is the runner (its start-up message says `role: runner`): a process that never
+imports a submission and only deserializes, checks and runs the programs the submissions'
+children export (`runnable`, `run_program`). Its frames are scanprops/wire.py's.
 
 Nothing here imports scanprops, Hypothesis or pytest, so a submission that looks into
 `sys.modules` sees JAX, NumPy and the standard library, never the harness. The parent

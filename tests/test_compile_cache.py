@@ -58,9 +58,9 @@ def test_the_switch_and_the_root(cache_root, monkeypatch, tmp_path):
     assert executor._cache_for(isolation.module_ref(str(tmp_path / "m.py"))) is None  # off: no folder
 
 
-def _stderr_says(executor: isolation.Executor, text: str) -> bool:
+def _stderr_says(executor: isolation.Executor, text: str, role: str) -> bool:
     for _ in range(40):  # the drain thread reads the pipe a moment later
-        if text in executor._stderr.text(10**6):
+        if text in executor.stderr_tail(role, 10**6):
             return True
         time.sleep(0.05)
     return False
@@ -84,17 +84,18 @@ def test_a_second_child_loads_from_its_cache_and_writes_nowhere_else(cache_root,
         "    return jnp.cumsum(xs) + PLANTED\n")
     case = Case.of(xs=np.arange(5, dtype=np.float32))
     outputs, hits = [], []
-    for _ in range(2):  # two children, one after the other
+    for _ in range(2):  # two children (and two runners), one after the other
         executor = isolation.Executor(deadline=60)
         try:
-            outputs.append(executor.run(str(module), "running_sum", (), case, Jit()).value)
-            hits.append(_stderr_says(executor, "Persistent compilation cache hit"))
+            outputs.append(executor.run(str(module), "running_sum", (), case, Jit()).value)  # the runner compiles it
+            hits.append(_stderr_says(executor, "Persistent compilation cache hit", "runner"))
         finally:
             executor.close()
     np.testing.assert_array_equal(outputs[0], np.cumsum(np.arange(5, dtype=np.float32)))  # not planted
     np.testing.assert_array_equal(outputs[1], outputs[0])
     assert hits == [False, True]
     assert not any(Path(folders.judge).iterdir())  # the child never wrote the judge's folder
-    (own,) = Path(folders.children).iterdir()
-    entries = [p.name for p in own.iterdir()]
+    found = {p.name: p for p in Path(folders.children).iterdir()}
+    assert set(found) == {"runner", compile_cache.submission_key(str(module), (str(tmp_path),), False)}
+    entries = [p.name for p in found["runner"].iterdir()]
     assert entries and not [n for n in entries if n.startswith(".partial-")]
