@@ -445,12 +445,13 @@ def export_call(fn, function: str, static, names, values, how) -> bytes:
 
 
 # What a program the runner runs may call besides StableHLO's own operations: XLA's sharding
-# annotations and jax.export's shape checks, the CPU's LAPACK kernels (jnp.linalg) and the
+# annotations and jax.export's shape checks, XLA's own operations written as custom calls
+# (`mhlo.erf` on JAX 0.4.x, which gelu uses), the CPU's LAPACK kernels (jnp.linalg) and the
 # accelerators' vendor kernels. Host callbacks (Python in the process that exported the program)
 # and any other custom call are refused.
 ALLOWED_CUSTOM_CALLS = ("Sharding", "SPMDFullToShardShape", "SPMDShardToFullShape", "shape_assertion",
                         "annotate_device_placement", "MoveToHost", "MoveToDevice")
-ALLOWED_CUSTOM_CALL_PREFIXES = ("lapack_", "cu", "hip", "ducc_")
+ALLOWED_CUSTOM_CALL_PREFIXES = ("lapack_", "cu", "hip", "ducc_", "mhlo.", "chlo.")
 
 
 def _custom_calls(text: str) -> list[str]:
@@ -997,6 +998,11 @@ def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
         cache_dir = None
     _bind()
     _jax.devices()  # start the backend now, not inside the first call's deadline
+    if config.get("role") == "runner":
+        # JAX 0.4.x registers LAPACK's kernels when it first lowers a linear-algebra operation: a
+        # runner that never did would run a program calling them (Flax's orthogonal init: QR) into
+        # a crash (SIGSEGV). One small QR registers them, on every version.
+        _jax.block_until_ready(_jax.numpy.linalg.qr(_jax.numpy.eye(2)))
     _limit_resources(config, user_tasks)
     if layers["seccomp"] == "pending":  # after the limits are set (it refuses raising them); every thread
         try:
