@@ -13,7 +13,7 @@ from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 
 from scanprops import expect
-from scanprops.cases import Case
+from scanprops.cases import KEYWORD, Case, literal
 from scanprops.failure import mismatch, plain
 from scanprops.problem import Out, Problem
 from scanprops.seam import Grad, ImplFailure, Jaxpr, Jit, OnDevice, Plain, Seam, Single, Vmap
@@ -65,8 +65,51 @@ def call(seam: Seam, problem: Problem, family: str, case: Case, how=Plain()):
             Grad: "A grad failure usually means a non-differentiable step (an integer cast, "
             "np.asarray, or a custom loop that JAX cannot reverse).",
         }.get(type(how), "")
+        if problem.defaults and "TypeError" in exc.summary:
+            hint = form_hint(problem, case)
         raise plain(problem.name, family, case, what, f"  raised:    {exc.summary}",
                     f"  where:\n{exc.detail}" if exc.detail else "", f"  hint:      {hint}" if hint else "") from None
+
+
+def form_hint(problem: Problem, case: Case) -> str:
+    """What a call form asks of the signature (rows whose contract has defaults)."""
+    passed = case.form_text() or "every argument positionally"
+    return (f"the call's form: {passed}. The contract's signature is {problem.signature}: an argument "
+            "with a default must be accepted positionally and by keyword, and may be left out (then "
+            "the contract's default applies). A keyword-only (*) or positional-only (/) parameter, "
+            "another name, or a missing default breaks some caller.")
+
+
+def _right(seam: Seam, problem: Problem, case: Case, atol) -> bool:
+    """The call gives the oracle's result (a call that raises or has another shape does not)."""
+    try:
+        got = leaves(defined(problem, seam.run(problem, case).value))
+    except ImplFailure:
+        return False
+    want = leaves(defined(problem, expect.value(problem, case)))
+    return len(got) == len(want) and all(np.shape(g) == np.shape(w) and within(g, w, atol) for g, w in zip(got, want))
+
+
+def form_blame(seam: Seam, problem: Problem, case: Case, atol) -> str:
+    """A hint when the call's form is what goes wrong: the same input, with an omitted argument
+    passed explicitly (or every argument positionally), gives the oracle's result. '' when the
+    call is all positional or no such call is right. Only asked after a failure."""
+    if not case.form_text():
+        return ""
+    omitted = case.omitted()
+    hows = dict(zip(case.names, case.form))
+    culprits = [k for k in omitted if _right(seam, problem, case.called(**{**hows, k: KEYWORD}), atol)]
+    if not culprits and omitted and _right(seam, problem, case.called(), atol):
+        culprits = list(omitted)
+    if culprits:
+        named = " and ".join(culprits)
+        defaults = ", ".join(f"{k}={literal(case[k])}" for k in culprits)
+        return (f"the same call with {named} passed explicitly gives the oracle's result, so the function's "
+                f"own default for {named} is not the contract's ({defaults}: {problem.signature}).")
+    if not omitted and _right(seam, problem, case.called(), atol):
+        return (f"the same input passed positionally gives the oracle's result: passing {case.form_text()} "
+                f"changes what the function computes (the contract's signature is {problem.signature}).")
+    return ""
 
 
 def leaves(value) -> list[np.ndarray]:
@@ -121,8 +164,9 @@ def oracle(problem: Problem, seam: Seam, max_examples: int | None = None) -> Non
         atol = budget.atol()
         got, want = defined(problem, actual), defined(problem, expected)
         if not all(within(a, e, atol) for a, e in zip(leaves(got), leaves(want))):
+            hint = form_blame(seam, problem, case, atol) or pitfall_hint(problem, case, actual, expected, atol)
             raise mismatch(problem.name, "oracle", case, "the result differs from the Python-loop oracle",
-                           want, got, budget, hint=pitfall_hint(problem, case, actual, expected, atol))
+                           want, got, budget, hint=hint)
 
     hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
@@ -193,7 +237,7 @@ def grad(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
         out = problem.out(case)
         cot = expect.cotangent_for(out.shape)
         budget = problem.budget(case)
-        wrt = problem.differentiable
+        wrt = tuple(w for w in problem.differentiable if w not in case.omitted())  # an omitted one is a constant
         actual = call(seam, problem, "grad", case, Grad(wrt, cot)).value
         expected = expect.grad(problem, case, wrt, cot)
         for arg, act_tree, exp_tree in zip(wrt, actual, expected):

@@ -268,6 +268,14 @@ def _encode_arg(value: Any) -> tuple:
     return ("value", value)
 
 
+def encode_call(case: Case) -> tuple[tuple, list]:
+    """The call a case describes, as the child runs it: the names of the arguments it passes, in
+    call order (a name, or ("keyword", name) for one passed by keyword; omitted arguments are
+    not sent), and their encoded values."""
+    sent = case.sent
+    return (tuple(("keyword", k) if kw else k for k, _, kw in sent), [_encode_arg(v) for _, v, _ in sent])
+
+
 def _encode_how(how: How) -> tuple:
     if isinstance(how, Plain):
         return ("plain",)
@@ -278,7 +286,7 @@ def _encode_how(how: How) -> tuple:
     if isinstance(how, Grad):
         return ("grad", tuple(how.wrt), np.asarray(how.cotangent))
     if isinstance(how, Vmap):
-        return ("vmap", [[_encode_arg(v) for v in c.values] for c in how.batch], tuple(how.mapped))
+        return ("vmap", [encode_call(c)[1] for c in how.batch], tuple(how.mapped))
     if isinstance(how, OnDevice):
         return ("device", int(how.index))
     if isinstance(how, Jaxpr):
@@ -446,8 +454,7 @@ class Executor:
             _reject_if_in_hypothesis()  # Hypothesis requires the same verdict when it replays one
             raise ImplFailure(f"{function} was not called: on another input it did not finish within "
                               f"{self.deadline:g} s ({hung})")
-        message = ("call", ref.spec, function, tuple(static), case.names,
-                   [_encode_arg(v) for v in case.values], _encode_how(how))
+        message = ("call", ref.spec, function, tuple(static), *encode_call(case), _encode_how(how))
         try:
             kind, payload = self._request(ref, message, self.deadline, function)
         except CallTimeout as exc:

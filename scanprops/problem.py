@@ -1,6 +1,7 @@
 """What a catalog row is: the data a property needs to check one function."""
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -81,8 +82,24 @@ class Problem:
 
     @property
     def argnames(self) -> tuple[str, ...]:
+        return tuple(self._parameters())
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """The contract's default values, by argument name (ema's {'alpha': 0.1})."""
+        return {k: v for k, v in self._parameters().items() if v is not _REQUIRED}
+
+    def _parameters(self) -> dict[str, Any]:
         inside = self.signature[self.signature.index("(") + 1 : self.signature.rindex(")")]
-        return tuple(a.split("=")[0].strip() for a in inside.split(",") if a.strip())
+        params = {}
+        for part in (a.strip() for a in inside.split(",")):
+            if part:
+                name, _, default = part.partition("=")
+                params[name.strip()] = ast.literal_eval(default.strip()) if default else _REQUIRED
+        return params
+
+
+_REQUIRED = object()  # a parameter without a default
 
 
 def as64(value: Any) -> Any:

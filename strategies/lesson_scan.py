@@ -18,7 +18,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from scanprops.oracles import lesson_scan as oracles
-from scanprops.cases import Case
+from scanprops.cases import KEYWORD, OMITTED, POSITIONAL, Case
 from scanprops.tolerance import Budget
 from scanprops.strategies.pools import (FEATURES, HIDDEN, STEPS, Signatures, float32_arrays, powers_of_two, rng,
                                         scalar32)
@@ -118,14 +118,18 @@ def ema_large_case(salt: int, length: int | None = None) -> Case:
 
 def ema_edge_cases() -> tuple[Case, ...]:
     """N = 1, all-zero data, the default alpha = 0.1 on data where swapped coefficients and a
-    zero initial carry show, whatever alphas Hypothesis draws, and on the same data the ends
-    of alpha's range and the values next to them (2**-24, 1 - 2**-24, 2**-10, 1 - 2**-10)."""
+    zero initial carry show, whatever alphas Hypothesis draws (called `ema(xs)`: the
+    all-defaults call), and on the same data the ends of alpha's range and the values next to
+    them (2**-24, 1 - 2**-24, 2**-10, 1 - 2**-10), two of them passed by keyword."""
+    data = np.array([1.0, -2.0, 0.5, 1.5, 2.0], np.float32)
+    keyword = (2.0**-10, 1.0 - 2.0**-24)
     return (
-        Case.of(xs=np.array([0.75], np.float32), alpha=scalar32(0.1)),
-        Case.of(xs=np.zeros((3,), np.float32), alpha=scalar32(0.1)),
-        Case.of(xs=np.array([1.0, -2.0, 0.5, 1.5, 2.0], np.float32), alpha=scalar32(0.1)),
+        Case.of(xs=np.array([0.75], np.float32), alpha=scalar32(0.1)).called(alpha=KEYWORD),
+        Case.of(xs=np.zeros((3,), np.float32), alpha=scalar32(0.1)).called(),
+        Case.of(xs=data, alpha=scalar32(0.1)).called(alpha=OMITTED),
         # alpha at and next to both ends of [0, 1]
-        *(Case.of(xs=np.array([1.0, -2.0, 0.5, 1.5, 2.0], np.float32), alpha=scalar32(a)) for a in ALPHA_ENDS),
+        *(Case.of(xs=data, alpha=scalar32(a)).called(alpha=KEYWORD if a in keyword else POSITIONAL)
+          for a in ALPHA_ENDS),
     )
 
 
