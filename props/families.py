@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from scanprops import expect
 from scanprops.cases import KEYWORD, Case, literal
-from scanprops.failure import mismatch, plain
+from scanprops.failure import PropertyFailure, mismatch, plain
 from scanprops.problem import Out, Problem
 from scanprops.seam import Grad, ImplFailure, Jaxpr, Jit, OnDevice, Plain, Seam, Single, Vmap
 from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, within
@@ -300,10 +300,7 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
     bitwise = visible[0].platform == "cpu"
 
     def check(case: Case) -> None:
-        first = None
-        # Forced CPU devices are compared bit for bit: no budget (the rows' budgets walk the
-        # oracle's trajectory, and were recomputed here once per device).
-        budget = None if bitwise else problem.budget(case)
+        results = []
         for i, device in enumerate(visible):
             out = call(seam, problem, "devices", case, OnDevice(i))
             if out.devices and set(out.devices) != {str(device)}:
@@ -311,17 +308,45 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
                             f"{', '.join(out.devices)}",
                             "  hint:      something in the function moved data to another device "
                             "(jax.device_put without a device, or a NumPy round trip).")
-            if first is None:
-                first = out.value
-                continue
-            same = (all(np.array_equal(a, b, equal_nan=True) for a, b in zip(leaves(out.value), leaves(first)))
+            results.append((device, out.value))
+        expected = expect.value(problem, case)
+        budget = problem.budget(case)  # once per input: the rows' budgets walk the oracle's trajectory
+        # Every device is held to the oracle, within the value budget, as a plain call is.
+        wrong = []
+        for device, value in results:
+            require_same_shapes(problem, "devices", case, expected, value)
+            if not all(within(a, e, budget.atol()) for a, e in zip(leaves(defined(problem, value)),
+                                                                   leaves(defined(problem, expected)))):
+                wrong.append((device, value))
+        if wrong:
+            device, value = wrong[0]
+            where = ("on every device alike" if len(wrong) == len(visible) else
+                     f"on {', '.join(str(d) for d, _ in wrong)} of {len(visible)} devices")
+            try:
+                uncommitted = call(seam, problem, "devices", case).value
+                plain_right = all(within(a, e, budget.atol()) for a, e in zip(
+                    leaves(defined(problem, uncommitted)), leaves(defined(problem, expected))))
+            except PropertyFailure:
+                plain_right = False
+            hint = ("only committed inputs differ: the same call with uncommitted inputs gives the oracle's "
+                    "result. Something in the function depends on where its inputs live (a device_put, "
+                    "a sharding, a branch on .devices() or .committed)." if plain_right else
+                    "the same call with uncommitted inputs is wrong too (the `oracle` property says more).")
+            raise mismatch(problem.name, "devices", case,
+                           f"the result with inputs committed to {device} differs from the Python-loop oracle "
+                           f"({where})", defined(problem, expected), defined(problem, value), budget,
+                           actual_label=f"inputs committed to {device}", hint=hint)
+        # And the devices agree with each other: bit for bit among forced CPU devices.
+        first_device, first = results[0]
+        for device, value in results[1:]:
+            same = (all(np.array_equal(a, b, equal_nan=True) for a, b in zip(leaves(value), leaves(first)))
                     if bitwise else
-                    all(within(a, b, budget.atol(TRANSFORM_FACTOR)) for a, b in zip(leaves(out.value), leaves(first))))
+                    all(within(a, b, budget.atol(TRANSFORM_FACTOR)) for a, b in zip(leaves(value), leaves(first))))
             if not same:
                 raise mismatch(problem.name, "devices", case,
-                               f"the result on {device} differs from the one on {visible[0]}",
-                               leaves(first)[0], leaves(out.value)[0], budget,
-                               TRANSFORM_FACTOR, expected_label=str(visible[0]), actual_label=str(device),
+                               f"the result on {device} differs from the one on {first_device}",
+                               leaves(first)[0], leaves(value)[0], None if bitwise else budget,
+                               TRANSFORM_FACTOR, expected_label=str(first_device), actual_label=str(device),
                                hint="identical CPU devices must agree bit for bit" if bitwise else "")
 
     # The explicit inputs (edge cases and the large one) and DEVICE_DRAWS drawn ones. The devices
