@@ -289,6 +289,8 @@ def vmap(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                                "wrong axis (axis=0 or a full sum where the batch is not the leading one).")
 
     large = (tuple(problem.large(salt) for salt in range(VMAP_BATCH)),) if problem.large is not None else ()
+    if large:  # rows with defaults: the batch called by keyword and with the defaults left out, too
+        large += tuple(zip(*(problem.call_variants(case) for case in large[0])))
     hypothesis_check(_batches(problem), check, large, max_examples=max_examples)
 
 
@@ -320,7 +322,7 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
                 wrong.append((device, value))
         if wrong:
             device, value = wrong[0]
-            where = ("on every device alike" if len(wrong) == len(visible) else
+            where = (f"on all {len(visible)} devices alike" if len(wrong) == len(visible) else
                      f"on {', '.join(str(d) for d, _ in wrong)} of {len(visible)} devices")
             try:
                 uncommitted = call(seam, problem, "devices", case).value
@@ -391,6 +393,9 @@ def structure(problem: Problem, seam: Seam, max_examples: int | None = None) -> 
     # The verdict depends on shapes only: two pairs (and the large sizes at both lengths), and
     # nothing to gain from shrinking values.
     large = ((problem.large(0, short_n), problem.large(0, long_n)),) if problem.large is not None else ()
+    if large:  # rows with defaults: also by keyword and with the defaults but the length left out
+        keep = (name,)
+        large += tuple(zip(*(problem.call_variants(case, keep) for case in large[0])))
     hypothesis_check(_two_lengths(problem), check, large, max_examples=2, phases=(Phase.explicit, Phase.generate))
 
 

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from scanprops.cases import Case
+from scanprops.cases import KEYWORD, OMITTED, Case
 from scanprops.tolerance import Budget
 
 
@@ -89,6 +89,18 @@ class Problem:
         """The contract's default values, by argument name (ema's {'alpha': 0.1})."""
         return {k: v for k, v in self._parameters().items() if v is not _REQUIRED}
 
+    def call_variants(self, case: Case, keep: tuple[str, ...] = ()) -> tuple[Case, ...]:
+        """For a row with defaults: the same input with every defaulted argument passed by
+        keyword, and the all-defaults call (every defaulted argument omitted, so its value is
+        the contract's default; those in `keep` by keyword instead). () for other rows."""
+        defaults = self.defaults
+        if not defaults:
+            return ()
+        keyword = case.called(**{k: KEYWORD for k in defaults})
+        dropped = {k: default_like(v, case[k]) for k, v in defaults.items() if k not in keep}
+        omitted = case.replace(**dropped).called(**{k: OMITTED if k in dropped else KEYWORD for k in defaults})
+        return keyword, omitted
+
     def _parameters(self) -> dict[str, Any]:
         inside = self.signature[self.signature.index("(") + 1 : self.signature.rindex(")")]
         params = {}
@@ -100,6 +112,14 @@ class Problem:
 
 
 _REQUIRED = object()  # a parameter without a default
+
+
+def default_like(default: Any, value: Any) -> Any:
+    """The contract's default, in the form a drawn value of that argument has (float32 for a
+    float32 argument)."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return np.asarray(default, dtype=np.asarray(value).dtype)
+    return type(value)(default)
 
 
 def as64(value: Any) -> Any:

@@ -11,8 +11,10 @@ the case). Drawn forms shrink towards the all-positional call.
 
 Every property meets every form in every run, drawn or not: `explicit` gives the row's explicit
 inputs (edge cases, the large input) the forms their strategy module chose, and the catalog's
-edge cases include, for each such row, an all-positional call, a call with every defaulted
-argument by keyword, and the all-defaults call (tests/test_domains.py checks it).
+edge cases include, for each such row, each defaulted argument positionally, by keyword and
+omitted, and the all-defaults call; `vmap` and `structure`, which run the large input but no
+edge case, also run it by keyword and with its defaults omitted (Problem.call_variants).
+tests/test_domains.py checks it.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from scanprops.cases import KEYWORD, OMITTED, POSITIONAL, Case
-from scanprops.problem import Problem
+from scanprops.problem import Problem, default_like
 
 
 def is_default(value: Any, default: Any) -> bool:
@@ -33,27 +35,9 @@ def is_default(value: Any, default: Any) -> bool:
     return type(value) is type(default) and value == default
 
 
-def default_like(default: Any, value: Any) -> Any:
-    """The contract's default, in the form a drawn value of that argument has."""
-    if isinstance(value, (np.ndarray, np.generic)):
-        return np.asarray(default, dtype=np.asarray(value).dtype)
-    return type(value)(default)
-
-
 def positional(case: Case) -> Case:
     """The same input with every argument passed positionally (its form spelled out)."""
     return case.called()
-
-
-def by_keyword(case: Case, defaults: dict[str, Any]) -> Case:
-    """Every defaulted argument passed by keyword."""
-    return case.called(**{k: KEYWORD for k in defaults})
-
-
-def all_defaults(case: Case, defaults: dict[str, Any]) -> Case:
-    """The all-defaults call: every defaulted argument omitted (its value becomes the default)."""
-    return case.replace(**{k: default_like(v, case[k]) for k, v in defaults.items()}).called(
-        **{k: OMITTED for k in defaults})
 
 
 def like_form(case: Case, like: Case, defaults: dict[str, Any]) -> Case:
@@ -116,5 +100,4 @@ def with_call_forms(problem: Problem) -> Problem:
     )
 
 
-__all__ = ["POSITIONAL", "KEYWORD", "OMITTED", "drawn", "explicit", "with_call_forms", "positional",
-           "by_keyword", "all_defaults", "is_default"]
+__all__ = ["POSITIONAL", "KEYWORD", "OMITTED", "drawn", "explicit", "with_call_forms", "positional", "is_default"]
