@@ -6,6 +6,7 @@ with a learner-facing message for the smallest failing input Hypothesis can find
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 import numpy as np
@@ -65,10 +66,16 @@ def call(seam: Seam, problem: Problem, family: str, case: Case, how=Plain()):
             Grad: "A grad failure usually means a non-differentiable step (an integer cast, "
             "np.asarray, or a custom loop that JAX cannot reverse).",
         }.get(type(how), "")
-        if problem.defaults and "TypeError" in exc.summary:
+        if problem.defaults and _SIGNATURE_ERROR.search(exc.summary):
             hint = form_hint(problem, case)
         raise plain(problem.name, family, case, what, f"  raised:    {exc.summary}",
                     f"  where:\n{exc.detail}" if exc.detail else "", f"  hint:      {hint}" if hint else "") from None
+
+
+# Python's own words when a call does not fit a signature: "ema() missing 1 required positional
+# argument", "takes 1 positional argument but 2 were given", "got an unexpected keyword argument",
+# "got some positional-only arguments passed as keyword arguments", "got multiple values".
+_SIGNATURE_ERROR = re.compile(r"TypeError: \w+\(\) (missing|takes|got) ")
 
 
 def form_hint(problem: Problem, case: Case) -> str:
