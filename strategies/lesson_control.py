@@ -104,7 +104,8 @@ def _newton_case(f: Poly, x0: float, **rest) -> Case:
 
 LARGE_F = from_roots((-1.5, 0.25, 1.75), 0.5)  # three well separated roots
 SLOW_F = power(3, 0.5)  # Newton shrinks x by 2/3 a step: after 80 steps from 2**20 it is still 1e-8
-SLOW_START = float(np.float32(1.37 * 2.0**6))  # the all-defaults calls' start on SLOW_F
+SLOW_START = float(np.float32(1.37 * 2.0**6))  # newton_iteration's all-defaults call starts here on SLOW_F
+TOL_START = float(np.float32(1637.6))  # find_root's: its path passes just above the default tol (see below)
 
 
 def _large_newton(salt: int, count: int, tol: float | None) -> Case:
@@ -161,9 +162,10 @@ def find_root_edge_cases() -> tuple[Case, ...]:
         _newton_case(Poly((-1.0, 1.0)), 1.0, tol=1e-6, max_iter=100).called(  # x - 1 from its root
             tol=KEYWORD, max_iter=KEYWORD),
         _newton_case(f, 1.0, tol=1e-3, max_iter=2).called(max_iter=KEYWORD),
-        # find_root(f, f_prime, x0): x**3 / 2 from 2**10 meets tol = 1e-6 after 29 steps, each
-        # step shrinking x by 2/3, so a default tol other than 1e-6 stops at another step
-        _newton_case(SLOW_F, SLOW_START * 16, tol=1e-6, max_iter=100).called(tol=OMITTED, max_iter=OMITTED),
+        # find_root(f, f_prime, x0): on x**3 / 2 (each step shrinks x by 2/3, f by 8/27) from
+        # TOL_START, f is 1.051e-6 after 29 steps, 5 % above the default tol: every default from
+        # 1.06e-6 up stops a step early, every one below 3.1e-7 a step late
+        _newton_case(SLOW_F, TOL_START, tol=1e-6, max_iter=100).called(tol=OMITTED, max_iter=OMITTED),
         _newton_case(oscillator(), 0.0, tol=1e-6, max_iter=7).called(tol=OMITTED, max_iter=KEYWORD),
         _newton_case(oscillator(), 0.0, tol=1e-6, max_iter=100).called(tol=KEYWORD, max_iter=OMITTED),
     )
