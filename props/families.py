@@ -6,6 +6,7 @@ with a learner-facing message for the smallest failing input Hypothesis can find
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 import numpy as np
@@ -13,8 +14,8 @@ from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 
 from scanprops import expect
-from scanprops.cases import Case
-from scanprops.failure import mismatch, plain
+from scanprops.cases import KEYWORD, Case, literal
+from scanprops.failure import PropertyFailure, mismatch, plain
 from scanprops.problem import Out, Problem
 from scanprops.seam import Grad, ImplFailure, Jaxpr, Jit, OnDevice, Plain, Seam, Single, Vmap
 from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, within
@@ -66,8 +67,57 @@ def call(seam: Seam, problem: Problem, family: str, case: Case, how=Plain()):
             Grad: "A grad failure usually means a non-differentiable step (an integer cast, "
             "np.asarray, or a custom loop that JAX cannot reverse).",
         }.get(type(how), "")
+        if problem.defaults and _SIGNATURE_ERROR.search(exc.summary):
+            hint = form_hint(problem, case)
         raise plain(problem.name, family, case, what, f"  raised:    {exc.summary}",
                     f"  where:\n{exc.detail}" if exc.detail else "", f"  hint:      {hint}" if hint else "") from None
+
+
+# Python's own words when a call does not fit a signature: "ema() missing 1 required positional
+# argument", "takes 1 positional argument but 2 were given", "got an unexpected keyword argument",
+# "got some positional-only arguments passed as keyword arguments", "got multiple values".
+_SIGNATURE_ERROR = re.compile(r"TypeError: \w+\(\) (missing|takes|got) ")
+
+
+def form_hint(problem: Problem, case: Case) -> str:
+    """What a call form asks of the signature (rows whose contract has defaults)."""
+    passed = case.form_text() or "every argument positionally"
+    return (f"the call's form: {passed}. The contract's signature is {problem.signature}: an argument "
+            "with a default must be accepted positionally and by keyword, and may be left out (then "
+            "the contract's default applies). A keyword-only (*) or positional-only (/) parameter, "
+            "another name, or a missing default breaks some caller.")
+
+
+def _right(seam: Seam, problem: Problem, case: Case, atol) -> bool:
+    """The call gives the oracle's result (a call that raises or has another shape does not)."""
+    try:
+        got = leaves(defined(problem, seam.run(problem, case).value))
+    except ImplFailure:
+        return False
+    want = leaves(defined(problem, expect.value(problem, case)))
+    return len(got) == len(want) and all(np.shape(g) == np.shape(w) and within(g, w, atol) for g, w in zip(got, want))
+
+
+def form_blame(seam: Seam, problem: Problem, case: Case, atol) -> str:
+    """A hint when the call's form is what goes wrong: the same input, with an omitted argument
+    passed explicitly (or every argument positionally), gives the oracle's result. '' when the
+    call is all positional or no such call is right. Only asked after a failure."""
+    if not case.form_text():
+        return ""
+    omitted = case.omitted()
+    hows = dict(zip(case.names, case.form))
+    culprits = [k for k in omitted if _right(seam, problem, case.called(**{**hows, k: KEYWORD}), atol)]
+    if not culprits and omitted and _right(seam, problem, case.called(), atol):
+        culprits = list(omitted)
+    if culprits:
+        named = " and ".join(culprits)
+        defaults = ", ".join(f"{k}={literal(case[k])}" for k in culprits)
+        return (f"the same call with {named} passed explicitly gives the oracle's result, so the function's "
+                f"own default for {named} is not the contract's ({defaults}: {problem.signature}).")
+    if not omitted and _right(seam, problem, case.called(), atol):
+        return (f"the same input passed positionally gives the oracle's result: passing {case.form_text()} "
+                f"changes what the function computes (the contract's signature is {problem.signature}).")
+    return ""
 
 
 def leaves(value) -> list[np.ndarray]:
@@ -122,8 +172,9 @@ def oracle(problem: Problem, seam: Seam, max_examples: int | None = None) -> Non
         atol = budget.atol()
         got, want = defined(problem, actual), defined(problem, expected)
         if not all(within(a, e, atol) for a, e in zip(leaves(got), leaves(want))):
+            hint = form_blame(seam, problem, case, atol) or pitfall_hint(problem, case, actual, expected, atol)
             raise mismatch(problem.name, "oracle", case, "the result differs from the Python-loop oracle",
-                           want, got, budget, hint=pitfall_hint(problem, case, actual, expected, atol))
+                           want, got, budget, hint=hint)
 
     hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
@@ -209,7 +260,7 @@ def grad(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
         out = problem.out(case)
         cot = expect.cotangent_for(out.shape)
         budget = problem.budget(case)
-        wrt = problem.differentiable
+        wrt = tuple(w for w in problem.differentiable if w not in case.omitted())  # an omitted one is a constant
         actual = call(seam, problem, "grad", case, Grad(wrt, cot)).value
         expected = expect.grad(problem, case, wrt, cot)
         for arg, act_tree, exp_tree in zip(wrt, actual, expected):
@@ -261,6 +312,8 @@ def vmap(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                                "wrong axis (axis=0 or a full sum where the batch is not the leading one).")
 
     large = (tuple(problem.large(salt) for salt in range(VMAP_BATCH)),) if problem.large is not None else ()
+    if large:  # rows with defaults: the batch called by keyword and with the defaults left out, too
+        large += tuple(zip(*(problem.call_variants(case) for case in large[0])))
     hypothesis_check(_batches(problem), check, large, max_examples=max_examples)
 
 
@@ -272,10 +325,7 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
     bitwise = visible[0].platform == "cpu"
 
     def check(case: Case) -> None:
-        first = None
-        # Forced CPU devices are compared bit for bit: no budget (the rows' budgets walk the
-        # oracle's trajectory, and were recomputed here once per device).
-        budget = None if bitwise else problem.budget(case)
+        results = []
         for i, device in enumerate(visible):
             out = call(seam, problem, "devices", case, OnDevice(i))
             if out.devices and set(out.devices) != {str(device)}:
@@ -283,17 +333,45 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
                             f"{', '.join(out.devices)}",
                             "  hint:      something in the function moved data to another device "
                             "(jax.device_put without a device, or a NumPy round trip).")
-            if first is None:
-                first = out.value
-                continue
-            same = (all(np.array_equal(a, b, equal_nan=True) for a, b in zip(leaves(out.value), leaves(first)))
+            results.append((device, out.value))
+        expected = expect.value(problem, case)
+        budget = problem.budget(case)  # once per input: the rows' budgets walk the oracle's trajectory
+        # Every device is held to the oracle, within the value budget, as a plain call is.
+        wrong = []
+        for device, value in results:
+            require_same_shapes(problem, "devices", case, expected, value)
+            if not all(within(a, e, budget.atol()) for a, e in zip(leaves(defined(problem, value)),
+                                                                   leaves(defined(problem, expected)))):
+                wrong.append((device, value))
+        if wrong:
+            device, value = wrong[0]
+            where = (f"on all {len(visible)} devices alike" if len(wrong) == len(visible) else
+                     f"on {', '.join(str(d) for d, _ in wrong)} of {len(visible)} devices")
+            try:
+                uncommitted = call(seam, problem, "devices", case).value
+                plain_right = all(within(a, e, budget.atol()) for a, e in zip(
+                    leaves(defined(problem, uncommitted)), leaves(defined(problem, expected))))
+            except PropertyFailure:
+                plain_right = False
+            hint = ("only committed inputs differ: the same call with uncommitted inputs gives the oracle's "
+                    "result. Something in the function depends on where its inputs live (a device_put, "
+                    "a sharding, a branch on .devices() or .committed)." if plain_right else
+                    "the same call with uncommitted inputs is wrong too (the `oracle` property says more).")
+            raise mismatch(problem.name, "devices", case,
+                           f"the result with inputs committed to {device} differs from the Python-loop oracle "
+                           f"({where})", defined(problem, expected), defined(problem, value), budget,
+                           actual_label=f"inputs committed to {device}", hint=hint)
+        # And the devices agree with each other: bit for bit among forced CPU devices.
+        first_device, first = results[0]
+        for device, value in results[1:]:
+            same = (all(np.array_equal(a, b, equal_nan=True) for a, b in zip(leaves(value), leaves(first)))
                     if bitwise else
-                    all(within(a, b, budget.atol(TRANSFORM_FACTOR)) for a, b in zip(leaves(out.value), leaves(first))))
+                    all(within(a, b, budget.atol(TRANSFORM_FACTOR)) for a, b in zip(leaves(value), leaves(first))))
             if not same:
                 raise mismatch(problem.name, "devices", case,
-                               f"the result on {device} differs from the one on {visible[0]}",
-                               leaves(first)[0], leaves(out.value)[0], budget,
-                               TRANSFORM_FACTOR, expected_label=str(visible[0]), actual_label=str(device),
+                               f"the result on {device} differs from the one on {first_device}",
+                               leaves(first)[0], leaves(value)[0], None if bitwise else budget,
+                               TRANSFORM_FACTOR, expected_label=str(first_device), actual_label=str(device),
                                hint="identical CPU devices must agree bit for bit" if bitwise else "")
 
     # The explicit inputs (edge cases and the large one) and DEVICE_DRAWS drawn ones. The devices
@@ -352,6 +430,9 @@ def structure(problem: Problem, seam: Seam, max_examples: int | None = None) -> 
     # The verdict depends on shapes only: two pairs (and the large sizes at both lengths), and
     # nothing to gain from shrinking values.
     large = ((problem.large(0, short_n), problem.large(0, long_n)),) if problem.large is not None else ()
+    if large:  # rows with defaults: also by keyword and with the defaults but the length left out
+        keep = (name,)
+        large += tuple(zip(*(problem.call_variants(case, keep) for case in large[0])))
     hypothesis_check(_two_lengths(problem), check, large, max_examples=2, phases=(Phase.explicit, Phase.generate))
 
 

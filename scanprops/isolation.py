@@ -328,6 +328,14 @@ def _encode_arg(value: Any) -> tuple:
     return ("value", value)
 
 
+def encode_call(case: Case) -> tuple[tuple, list]:
+    """The call a case describes, as the child runs it: the names of the arguments it passes, in
+    call order (a name, or ("keyword", name) for one passed by keyword; omitted arguments are
+    not sent), and their encoded values."""
+    sent = case.sent
+    return (tuple(("keyword", k) if kw else k for k, _, kw in sent), [_encode_arg(v) for _, v, _ in sent])
+
+
 def _encode_spec(value: Any) -> tuple:
     """An input's shape and dtype without its values (what the child exports a program from)."""
     if type(value) is dict:
@@ -346,7 +354,7 @@ def _encode_how(how: How) -> tuple:
     if isinstance(how, Grad):
         return ("grad", tuple(how.wrt), np.asarray(how.cotangent))
     if isinstance(how, Vmap):
-        return ("vmap", [[_encode_arg(v) for v in c.values] for c in how.batch], tuple(how.mapped))
+        return ("vmap", [encode_call(c)[1] for c in how.batch], tuple(how.mapped))
     if isinstance(how, OnDevice):
         return ("device", int(how.index))
     if isinstance(how, Jaxpr):
@@ -666,8 +674,7 @@ class Executor:
             if isinstance(how, _PROGRAM_KINDS):
                 result = self._run_exported(ref, function, static, case, how)
             else:
-                payload = (ref.spec, function, tuple(static), case.names, [_encode_arg(v) for v in case.values],
-                           _encode_how(how))
+                payload = (ref.spec, function, tuple(static), *encode_call(case), _encode_how(how))
                 _, reply = self._request(ref, "call", payload, self.deadline, function)
                 result = _decode_result(how, *reply, function)
         except CallTimeout as exc:
@@ -688,17 +695,18 @@ class Executor:
         (which never imports a submission) runs it on the inputs, which go to it from here. A
         program is asked for once per signature and kept: jit, the single calls vmap compares
         with and structure share one (the child cannot tell which property asked)."""
-        dynamic = [n for n in case.names if n not in static]
+        sent = case.sent  # the arguments the call passes, in call order (the program's inputs, statics aside)
+        dynamic = [n for n, _, _ in sent if n not in static]
         if isinstance(how, Vmap):
-            args = [_stack([c.values[c.names.index(n)] for c in how.batch]) if n in how.mapped
-                    else case.values[case.names.index(n)] for n in dynamic]
+            args = [_stack([c[n] for c in how.batch]) if n in how.mapped else case[n] for n in dynamic]
         else:
-            args = [case.values[case.names.index(n)] for n in dynamic]
+            args = [case[n] for n in dynamic]
         if isinstance(how, Grad):
             args = [np.asarray(how.cotangent), *args]
         kind = "grad" if isinstance(how, Grad) else "vmap" if isinstance(how, Vmap) else "jit"
-        specs = [_encode_spec(v) if n not in static else _encode_arg(v) for n, v in zip(case.names, case.values)]
-        asked = (ref.spec, function, tuple(static), case.names, specs,
+        names = encode_call(case)[0]
+        specs = [_encode_spec(v) if n not in static else _encode_arg(v) for n, v, _ in sent]
+        asked = (ref.spec, function, tuple(static), names, specs,
                  ("grad", tuple(how.wrt), _encode_spec(np.asarray(how.cotangent))) if isinstance(how, Grad) else
                  ("vmap", len(how.batch), tuple(how.mapped)) if isinstance(how, Vmap) else ("jit",))
         key = pickle.dumps(asked)

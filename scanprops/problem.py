@@ -1,12 +1,13 @@
 """What a catalog row is: the data a property needs to check one function."""
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
-from scanprops.cases import Case
+from scanprops.cases import KEYWORD, OMITTED, Case
 from scanprops.tolerance import Budget
 
 
@@ -81,8 +82,44 @@ class Problem:
 
     @property
     def argnames(self) -> tuple[str, ...]:
+        return tuple(self._parameters())
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """The contract's default values, by argument name (ema's {'alpha': 0.1})."""
+        return {k: v for k, v in self._parameters().items() if v is not _REQUIRED}
+
+    def call_variants(self, case: Case, keep: tuple[str, ...] = ()) -> tuple[Case, ...]:
+        """For a row with defaults: the same input with every defaulted argument passed by
+        keyword, and the all-defaults call (every defaulted argument omitted, so its value is
+        the contract's default; those in `keep` by keyword instead). () for other rows."""
+        defaults = self.defaults
+        if not defaults:
+            return ()
+        keyword = case.called(**{k: KEYWORD for k in defaults})
+        dropped = {k: default_like(v, case[k]) for k, v in defaults.items() if k not in keep}
+        omitted = case.replace(**dropped).called(**{k: OMITTED if k in dropped else KEYWORD for k in defaults})
+        return keyword, omitted
+
+    def _parameters(self) -> dict[str, Any]:
         inside = self.signature[self.signature.index("(") + 1 : self.signature.rindex(")")]
-        return tuple(a.split("=")[0].strip() for a in inside.split(",") if a.strip())
+        params = {}
+        for part in (a.strip() for a in inside.split(",")):
+            if part:
+                name, _, default = part.partition("=")
+                params[name.strip()] = ast.literal_eval(default.strip()) if default else _REQUIRED
+        return params
+
+
+_REQUIRED = object()  # a parameter without a default
+
+
+def default_like(default: Any, value: Any) -> Any:
+    """The contract's default, in the form a drawn value of that argument has (float32 for a
+    float32 argument)."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return np.asarray(default, dtype=np.asarray(value).dtype)
+    return type(value)(default)
 
 
 def as64(value: Any) -> Any:

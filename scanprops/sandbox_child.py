@@ -314,11 +314,34 @@ def _vmap_program(fn, static_pos, mapped, jitted=True):
     return _ORIG["jit"](batched, static_argnums=static_pos) if jitted else batched
 
 
+def _as_called(fn, names):
+    """(f, names): `f` takes every argument positionally and calls `fn` the way `names` says (a
+    name: positionally; ("keyword", name): by keyword, after the positional ones), so every call
+    kind below, transformations included, reaches `fn` in the described form. One `f` per
+    function and form, kept (its id keys the compiled programs)."""
+    plain = tuple(n if isinstance(n, str) else n[1] for n in names)
+    keywords = tuple(n[1] for n in names if not isinstance(n, str))
+    if not keywords:
+        return fn, plain
+    npos = len(names) - len(keywords)
+    assert all(isinstance(n, str) for n in names[:npos]), "keyword arguments come last"
+
+    def build():
+        def as_called(*args):
+            return fn(*args[:npos], **dict(zip(keywords, args[npos:])))
+
+        return as_called
+
+    return _program(("form", id(fn), npos, keywords), fn, build), plain
+
+
 def run_call(fn, function: str, static, names, values, how):
-    """Run one described call of `fn`; returns (wire result, devices). `how` is a tuple:
+    """Run one described call of `fn`; returns (wire result, devices). `names` are the passed
+    arguments' names in call order, ("keyword", name) for one passed by keyword. `how` is a tuple:
     ("plain",), ("jit",), ("single",), ("grad", wrt, cotangent), ("vmap", [values per case], mapped),
     ("device", index), ("jaxpr",). Anything the code under test raises becomes a CallError."""
     _bind()
+    fn, names = _as_called(fn, names)
     static_pos = tuple(i for i, n in enumerate(names) if n in static)
     kind = how[0]
 
@@ -396,8 +419,10 @@ def _signature_key(args) -> tuple:
 def export_call(fn, function: str, static, names, values, how) -> bytes:
     """The serialized jax.export of the described transformation of `fn` at these arguments'
     shapes (the static ones baked in; the others are shapes only, never values): jit (which
-    `single` and `structure` share), grad (its cotangent a shape too), vmap (the batch's size)."""
+    `single` and `structure` share), grad (its cotangent a shape too), vmap (the batch's size).
+    `names` as in run_call: the call's form (keywords) is part of the program."""
     _bind()
+    fn, names = _as_called(fn, names)
     static_pos = tuple(i for i, n in enumerate(names) if n in static)
     kind = how[0]
 

@@ -101,8 +101,8 @@ def execute(fn: Callable, function: str, static: tuple[str, ...], case: Case, ho
     """
     from scanprops import isolation, sandbox_child
 
-    names = case.names
-    args = [sandbox_child.decode_arg(isolation._encode_arg(v)) for v in case.values]
+    names, encoded = isolation.encode_call(case)
+    args = [sandbox_child.decode_arg(v) for v in encoded]
     wire = isolation._encode_how(how)
     if wire[0] == "vmap":
         wire = ("vmap", [[sandbox_child.decode_arg(v) for v in vals] for vals in wire[1]], wire[2])

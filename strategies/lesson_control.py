@@ -18,7 +18,7 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from scanprops.cases import Case
+from scanprops.cases import KEYWORD, OMITTED, POSITIONAL, Case
 from scanprops.strategies.functions import (NO_ROOT, Poly, float32_near, from_roots, newton_path, oscillator, polys_with_roots,
                                   power, real_roots)
 from scanprops.strategies.pools import HIDDEN, STEPS, Axis, float32_arrays, powers_of_two, rng, scalar32
@@ -104,6 +104,8 @@ def _newton_case(f: Poly, x0: float, **rest) -> Case:
 
 LARGE_F = from_roots((-1.5, 0.25, 1.75), 0.5)  # three well separated roots
 SLOW_F = power(3, 0.5)  # Newton shrinks x by 2/3 a step: after 80 steps from 2**20 it is still 1e-8
+SLOW_START = float(np.float32(1.37 * 2.0**6))  # newton_iteration's all-defaults call starts here on SLOW_F
+TOL_START = float(np.float32(1637.6))  # find_root's: its path passes just above the default tol (see below)
 
 
 def _large_newton(salt: int, count: int, tol: float | None) -> Case:
@@ -121,34 +123,51 @@ def newton_large_case(salt: int, length: int | None = None) -> Case:
     return _large_newton(salt, NEWTON_STEPS.big() if length is None else length, None)
 
 
+UNREACHED_TOL = 1e-30  # x**3 / 2 from about 2**20 does not meet it in 80 steps: max_iter stops the loop
+
+
 def find_root_large_case(salt: int, length: int | None = None) -> Case:
-    """max_iter at the large size (or `length`), a far start, a tight tolerance."""
-    return _large_newton(salt, MAX_ITERS.big() if length is None else length, 1e-5)
+    """max_iter at the large size (or `length`), a far start and a tolerance float32 can
+    represent but the path does not meet: every step up to max_iter counts (where float32 can
+    follow that many steps; else a tight tolerance, see _large_newton)."""
+    count = MAX_ITERS.big() if length is None else length
+    if newton_path(SLOW_F, float(np.float32(1.37 * 2.0**20)), MAX_ITERS.big(), UNREACHED_TOL).comparable:
+        return _large_newton(salt, count, UNREACHED_TOL)
+    return _large_newton(salt, count, 1e-5)
 
 
 def newton_edge_cases() -> tuple[Case, ...]:
-    """n_iter = 0 (x0 back), one step, the 2-cycle for an odd and an even count, the default 20."""
+    """n_iter = 0 (x0 back), one step, the 2-cycle for an odd and an even count, and the
+    all-defaults call (n_iter omitted: 20 steps) on x**3 / 2, where every step shows (a default
+    other than 20 gives another result); two pass n_iter by keyword."""
     f = Poly((-2.0, 0.0, 1.0))  # x**2 - 2
     return (
-        _newton_case(f, 1.0, n_iter=0),
-        _newton_case(f, 1.0, n_iter=1),
-        _newton_case(oscillator(), 0.0, n_iter=5),
-        _newton_case(oscillator(), 0.0, n_iter=20),
-        _newton_case(f, 1.5, n_iter=20),
+        _newton_case(f, 1.0, n_iter=0).called(),
+        _newton_case(f, 1.0, n_iter=1).called(n_iter=KEYWORD),
+        _newton_case(oscillator(), 0.0, n_iter=5).called(),
+        _newton_case(oscillator(), 0.0, n_iter=20).called(n_iter=KEYWORD),
+        # newton_iteration(f, f_prime, x0): every one of the 20 default steps shows in the result
+        _newton_case(SLOW_F, SLOW_START, n_iter=20).called(n_iter=OMITTED),
     )
 
 
 def find_root_edge_cases() -> tuple[Case, ...]:
-    """max_iter = 0, a start already at tolerance, a few unconverged steps, the default
-    arguments, and the 2-cycle, which only max_iter stops (after an odd and an even count)."""
+    """max_iter = 0, a start already at tolerance, a few unconverged steps, the all-defaults
+    call (tol and max_iter omitted) where the stopping step depends on tol, and the 2-cycle,
+    which only max_iter stops (after an odd and an even count: one with max_iter omitted);
+    each argument positionally, by keyword and omitted."""
     f = Poly((-2.0, 0.0, 1.0))  # x**2 - 2
     return (
-        _newton_case(f, 1.0, tol=1e-6, max_iter=0),
-        _newton_case(Poly((-1.0, 1.0)), 1.0, tol=1e-6, max_iter=100),  # x - 1 from its root
-        _newton_case(f, 1.0, tol=1e-3, max_iter=2),
-        _newton_case(f, 1.0, tol=1e-6, max_iter=100),
-        _newton_case(oscillator(), 0.0, tol=1e-6, max_iter=7),
-        _newton_case(oscillator(), 0.0, tol=1e-6, max_iter=100),
+        _newton_case(f, 1.0, tol=1e-6, max_iter=0).called(),
+        _newton_case(Poly((-1.0, 1.0)), 1.0, tol=1e-6, max_iter=100).called(  # x - 1 from its root
+            tol=KEYWORD, max_iter=KEYWORD),
+        _newton_case(f, 1.0, tol=1e-3, max_iter=2).called(max_iter=KEYWORD),
+        # find_root(f, f_prime, x0): on x**3 / 2 (each step shrinks x by 2/3, f by 8/27) from
+        # TOL_START, f is 1.051e-6 after 29 steps, 5 % above the default tol: every default from
+        # 1.06e-6 up stops a step early, every one below 3.1e-7 a step late
+        _newton_case(SLOW_F, TOL_START, tol=1e-6, max_iter=100).called(tol=OMITTED, max_iter=OMITTED),
+        _newton_case(oscillator(), 0.0, tol=1e-6, max_iter=7).called(tol=OMITTED, max_iter=KEYWORD),
+        _newton_case(oscillator(), 0.0, tol=1e-6, max_iter=100).called(tol=KEYWORD, max_iter=OMITTED),
     )
 
 
@@ -174,37 +193,44 @@ def find_root_stress(draw) -> Case:
 
 
 def find_root_stress_examples() -> tuple[Case, ...]:
-    """Always run by `termination`: no root (from a flat start and from 0.5), the 2-cycle."""
+    """Always run by `termination`: no root (from a flat start, with the default tol and
+    max_iter omitted, and from 0.5), the 2-cycle."""
     return (
-        _newton_case(NO_ROOT, 0.0, tol=1e-6, max_iter=100),
-        _newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=100),
-        _newton_case(oscillator(), 0.0, tol=1e-6, max_iter=100),
+        _newton_case(NO_ROOT, 0.0, tol=1e-6, max_iter=100).called(tol=OMITTED, max_iter=OMITTED),
+        _newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=100).called(tol=KEYWORD, max_iter=KEYWORD),
+        _newton_case(oscillator(), 0.0, tol=1e-6, max_iter=100).called(),
     )
 
 
 # --- newton_sqrt --------------------------------------------------------------------------------
+SQRT_TOL = 1e-6  # the contract's default: the only tol at which it asks for float32 accuracy
+
+
 @st.composite
 def sqrt_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
     """x = m * 2**e, m in [1, 2) and e over float32's whole normal range (the ends drawn
-    often: float32 sqrt breaks there), or x = 0. Shrinks towards x = 1."""
+    often: float32 sqrt breaks there), or x = 0. Shrinks towards x = 1. tol is the contract's
+    default, 1e-6 (the contract asks for float32 accuracy at it), passed positionally, by
+    keyword or omitted (strategies/forms.py)."""
     if draw(st.integers(0, 9)) == 0:
-        return Case.of(x=scalar32(0.0))
+        return Case.of(x=scalar32(0.0), tol=SQRT_TOL)
     mantissa = draw(st.floats(1.0, 2.0, exclude_max=True, width=32))
     exponent = draw(st.one_of(st.integers(-126, 127), st.sampled_from((-126, -125, -100, 100, 126, 127))))
-    return Case.of(x=scalar32(np.ldexp(np.float32(mantissa), exponent)))
+    return Case.of(x=scalar32(np.ldexp(np.float32(mantissa), exponent)), tol=SQRT_TOL)
 
 
 def sqrt_large_case(salt: int, length: int | None = None) -> Case:
     """A large x with a mantissa far from 1 (the top of the range is among the edge cases)."""
-    return Case.of(x=scalar32(np.ldexp(np.float32(1.37 + 0.11 * salt), 90 + salt)))
+    return Case.of(x=scalar32(np.ldexp(np.float32(1.37 + 0.11 * salt), 90 + salt)), tol=SQRT_TOL)
 
 
 def sqrt_edge_cases() -> tuple[Case, ...]:
     """0, a perfect square, the seed's 5, 1e-8 and 2e6 (the seed's two defects), 1e-36 (where
     tol * x and g*g - x are subnormal, flushed to zero), and float32's smallest normal and
-    largest finite values."""
+    largest finite values. tol is passed by keyword or omitted in four of them."""
     values = (0.0, 4.0, 5.0, 1e-8, 2e6, 1e-36, float(np.finfo(np.float32).tiny), float(np.finfo(np.float32).max))
-    return tuple(Case.of(x=scalar32(v)) for v in values)
+    forms = {4.0: KEYWORD, 5.0: OMITTED, 1e-8: KEYWORD, 2e6: OMITTED}  # newton_sqrt(5.0): the seed's call
+    return tuple(Case.of(x=scalar32(v), tol=SQRT_TOL).called(tol=forms.get(v, POSITIONAL)) for v in values)
 
 
 # --- safe_divide --------------------------------------------------------------------------------

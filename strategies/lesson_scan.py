@@ -18,7 +18,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from scanprops.oracles import lesson_scan as oracles
-from scanprops.cases import Case
+from scanprops.cases import KEYWORD, OMITTED, POSITIONAL, Case
 from scanprops.tolerance import Budget
 from scanprops.strategies.pools import (FEATURES, HIDDEN, STEPS, Signatures, float32_arrays, powers_of_two, rng,
                                         scalar32)
@@ -81,9 +81,13 @@ def sum_cases(draw, length: int | None = None, like: Case | None = None) -> Case
 
 
 def sum_large_case(salt: int, length: int | None = None) -> Case:
-    """N at its large size (or `length`), elements across decades."""
+    """N at its large size (or `length`), elements across decades; salt 0's first element at
+    the top decade, so that the last sum still shows it (a sum that starts late is seen)."""
     n = STEPS.big() if length is None else length
-    return Case.of(xs=_u(rng(salt, "sum"), (n,), spread=DECADES))
+    xs = _u(rng(salt, "sum"), (n,), spread=DECADES)
+    if salt == 0 and n:  # the first element at the top decade: every later sum still shows it
+        xs[0] = np.float32(1.83 * 2.0**DECADES)
+    return Case.of(xs=xs)
 
 
 def sum_edge_cases() -> tuple[Case, ...]:
@@ -105,27 +109,45 @@ def ema_cases(draw, length: int | None = None, like: Case | None = None) -> Case
     if length is not None:
         n = length
     alpha = draw(st.one_of(st.sampled_from(ALPHAS), st.floats(0.0, 1.0, width=32, allow_subnormal=False),
-                           st.sampled_from(ALPHA_ENDS)))
+                           st.sampled_from(ALPHA_ENDS), long_memory_alphas()))
     return Case.of(xs=draw(decades((n,))), alpha=scalar32(alpha))
 
 
+def long_memory_alphas() -> st.SearchStrategy[float]:
+    """alpha = m * 2**-k, m in [1, 2), 3 <= k <= 8 (1/8 down to 1/256): an average over the last
+    8 to 256 values, so at the large N the first values still carry weight."""
+    return st.builds(lambda m, k: float(np.float32(m * 2.0**-k)), st.floats(1.0, 2.0, exclude_max=True), st.integers(3, 8))
+
+
+LONG_MEMORY_ALPHA = 0.00618034  # the large input's: (1 - alpha)**79 = 0.61, many digits
+
+
 def ema_large_case(salt: int, length: int | None = None) -> Case:
-    """N at its large size (or `length`), data across decades, an alpha of many digits."""
+    """N at its large size (or `length`), data across decades, an alpha of many digits. Salt 0
+    (the input every property runs) keeps a long memory: alpha = LONG_MEMORY_ALPHA and xs[0] at
+    the top decade, so the last value still depends on the first step."""
     r = rng(salt, "ema")
     n = STEPS.big() if length is None else length
-    return Case.of(xs=_u(r, (n,), spread=DECADES), alpha=scalar32((0.318309886, 0.7182818, 0.0271828)[salt % 3]))
+    xs = _u(r, (n,), spread=DECADES)
+    if salt == 0 and n:
+        xs[0] = np.float32(1.83 * 2.0**DECADES)
+    return Case.of(xs=xs, alpha=scalar32((LONG_MEMORY_ALPHA, 0.7182818, 0.0271828)[salt % 3]))
 
 
 def ema_edge_cases() -> tuple[Case, ...]:
     """N = 1, all-zero data, the default alpha = 0.1 on data where swapped coefficients and a
-    zero initial carry show, whatever alphas Hypothesis draws, and on the same data the ends
-    of alpha's range and the values next to them (2**-24, 1 - 2**-24, 2**-10, 1 - 2**-10)."""
+    zero initial carry show, whatever alphas Hypothesis draws (called `ema(xs)`: the
+    all-defaults call), and on the same data the ends of alpha's range and the values next to
+    them (2**-24, 1 - 2**-24, 2**-10, 1 - 2**-10), two of them passed by keyword."""
+    data = np.array([1.0, -2.0, 0.5, 1.5, 2.0], np.float32)
+    keyword = (2.0**-10, 1.0 - 2.0**-24)
     return (
-        Case.of(xs=np.array([0.75], np.float32), alpha=scalar32(0.1)),
-        Case.of(xs=np.zeros((3,), np.float32), alpha=scalar32(0.1)),
-        Case.of(xs=np.array([1.0, -2.0, 0.5, 1.5, 2.0], np.float32), alpha=scalar32(0.1)),
+        Case.of(xs=np.array([0.75], np.float32), alpha=scalar32(0.1)).called(alpha=KEYWORD),
+        Case.of(xs=np.zeros((3,), np.float32), alpha=scalar32(0.1)).called(),
+        Case.of(xs=data, alpha=scalar32(0.1)).called(alpha=OMITTED),
         # alpha at and next to both ends of [0, 1]
-        *(Case.of(xs=np.array([1.0, -2.0, 0.5, 1.5, 2.0], np.float32), alpha=scalar32(a)) for a in ALPHA_ENDS),
+        *(Case.of(xs=data, alpha=scalar32(a)).called(alpha=KEYWORD if a in keyword else POSITIONAL)
+          for a in ALPHA_ENDS),
     )
 
 
@@ -146,7 +168,8 @@ def rnn_case(W_h, W_x, b, h0, xs) -> Case:
 def rnn_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
     """(H, D, T) from RNN_SIZES; W_h within contraction_bound(H) (the recurrence must
     not expand); W_x, b, h0 and xs unit-sized times 2**e, |e| <= SPREAD each, so pre-activations
-    range from nearly linear to deep in tanh's saturation."""
+    range from nearly linear to deep in tanh's saturation. One draw in four is a recurrence at
+    the edge of contraction instead (memory_rnn)."""
     if like is not None:
         t, d = like["xs"].shape
         h = like["h0"].shape[0]
@@ -154,6 +177,8 @@ def rnn_cases(draw, length: int | None = None, like: Case | None = None) -> Case
         h, d, t = draw(RNN_SIZES.draw())
     if length is not None:
         t = length
+    if draw(st.integers(0, 3)) == 3:  # one draw in four: a recurrence at the edge of contraction
+        return memory_rnn(rng(draw(st.integers(0, 2**16)), "rnn memory"), h, d, t)
     return rnn_case(
         draw(arrays((h, h), contraction_bound(h))),
         draw(scaled((h, d), SPREAD, contraction_bound(d))),
@@ -163,10 +188,36 @@ def rnn_cases(draw, length: int | None = None, like: Case | None = None) -> Case
     )
 
 
+MEMORY_STATE = 2.0**-3  # |h0| of a memory-keeping RNN input; its inputs and bias are 2**-6 of that
+
+
+def signed_cycle(r: np.random.Generator, size: int) -> np.ndarray:
+    """A cycle's permutation matrix with random signs: orthogonal, so |W h| = |h|."""
+    return cycle(r, size) * r.choice((-1.0, 1.0), (size, 1))
+
+
+def memory_rnn(r: np.random.Generator, h: int, d: int, t: int) -> Case:
+    """A recurrence at the edge of contraction: W_h = c S, S a signed cycle (orthogonal), c =
+    memory_rate(t); h0 of size MEMORY_STATE and inputs and bias 64 times smaller, so tanh stays
+    nearly linear (slope >= 1 - 2**-5) and the state still carries h0 and the first input after
+    t steps."""
+    c = memory_rate(t)
+    small = MEMORY_STATE / 64
+    return rnn_case((c * signed_cycle(r, h)).astype(np.float32),
+                    (r.uniform(-1, 1, (h, d)) * contraction_bound(d) * small).astype(np.float32),
+                    (r.uniform(-1, 1, h) * small).astype(np.float32),
+                    (r.uniform(0.5, 1.0, h) * r.choice((-1.0, 1.0), h) * MEMORY_STATE).astype(np.float32),
+                    (r.uniform(-1, 1, (t, d)) * small).astype(np.float32))
+
+
 def rnn_large_case(salt: int, length: int | None = None) -> Case:
-    """H, D, T at their large sizes (T = `length` when given); inputs at mixed magnitudes."""
+    """H, D, T at their large sizes (T = `length` when given); inputs at mixed magnitudes. Salt
+    0 (the input every property runs) is a recurrence at the edge of contraction (memory_rnn)."""
     r = rng(salt, "rnn")
     h, d, t = HIDDEN.big(), FEATURES.big(), STEPS.big() if length is None else length
+    if salt == 0:
+        case = memory_rnn(r, h, d, STEPS.big())
+        return case if length is None else case.replace(xs=memory_rnn(r, h, d, t)["xs"])
     return rnn_case(_u(r, (h, h), contraction_bound(h)), _u(r, (h, d), contraction_bound(d), SPREAD),
                     _u(r, (h,), 1.0, SPREAD), _u(r, (h,), 1.0), _u(r, (t, d), 2.0, SPREAD))
 
@@ -223,18 +274,53 @@ def shared_layers_case(w, b, x, num_layers: int) -> Case:
     return Case.of(params={"w": w, "b": b}, x=x, num_layers=num_layers)
 
 
+def memory_rate(length: int) -> float:
+    """1 - 2**-k with 2**k >= 2 * length: a contraction factor whose length-th power stays
+    above e**-(1/2) (0.6), so a loop of `length` steps at that rate still remembers its start."""
+    return 1.0 - 2.0 ** -(max(int(length), 1) * 2 - 1).bit_length()
+
+
+def cycle(r: np.random.Generator, size: int) -> np.ndarray:
+    """A permutation matrix of one cycle through all `size` units, in random order: its n-th and
+    (n-1)-th powers differ for every n (size > 1)."""
+    order = r.permutation(size)
+    p = np.zeros((size, size))
+    p[order, np.roll(order, -1)] = 1.0
+    return p
+
+
+def memory_layers(r: np.random.Generator, d: int, layers: int, magnitude: float) -> Case:
+    """A stack that remembers its input at every depth: w = c P, P one cycle (an orthogonal
+    matrix, so |x @ w| = c |x|: non-expanding) with c = memory_rate(layers); x positive in
+    [1/4, 1/2] * magnitude and b positive in [1, 2] * (1 - c) * magnitude, so every unit stays
+    active (every pre-activation is at least b, far from relu's kink) and the map is affine:
+    layer n and layer n - 1 differ by c**(n-1) |x @ w + b - x|, which moves the permuted input and
+    the bias, at least (1 - c) * magnitude / 2 even where x @ w and x agree (D = 1)."""
+    c = memory_rate(layers)
+    w = (c * cycle(r, d)).astype(np.float32)
+    x = (r.uniform(0.25, 0.5, d) * magnitude).astype(np.float32)
+    b = (r.uniform(1.0, 2.0, d) * (1.0 - c) * magnitude).astype(np.float32)
+    return shared_layers_case(w, b, x, layers)
+
+
 @st.composite
 def shared_layers_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
     """(D, num_layers) from LAYERS_SIZES, w within contraction_bound(D) (the layer
     must not expand), x in [-2, 2] and b with BIAS_OFFSET <= |b| <= 5/8, each times its own
     2**e, |e| <= SPREAD: a unit whose input is all zero still sits clear of the relu kink.
-    Inputs whose pre-activations come within rounding of 0 are rejected (clear_of_relu_kink)."""
+    Inputs whose pre-activations come within rounding of 0 are rejected (clear_of_relu_kink).
+    One draw in four is a memory-keeping stack (memory_layers)."""
     if like is not None:
         d, layers = like["x"].shape[0], like["num_layers"]
     else:
         d, layers = draw(LAYERS_SIZES.draw())
     if length is not None:
         layers = length
+    if draw(st.integers(0, 3)) == 3:  # one draw in four keeps a memory of its input at every depth
+        case = memory_layers(rng(draw(st.integers(0, 2**16)), "layers memory"), d, layers,
+                             draw(powers_of_two(-SPREAD, SPREAD)))
+        assume(clear_of_relu_kink(case))
+        return case
     raw_b = draw(arrays((d,), 0.5))
     b = np.where(raw_b >= 0, raw_b + np.float32(BIAS_OFFSET), raw_b - np.float32(BIAS_OFFSET)).astype(np.float32)
     b = b * np.float32(draw(powers_of_two(-SPREAD, SPREAD)))
@@ -244,9 +330,14 @@ def shared_layers_cases(draw, length: int | None = None, like: Case | None = Non
 
 
 def shared_layers_large_case(salt: int, length: int | None = None) -> Case:
-    """D and num_layers at their large sizes (num_layers = `length` when given); the first
-    input (by salt) clear of the relu kink."""
+    """D and num_layers at their large sizes (num_layers = `length` when given). Salt 0 (the
+    input every property runs) keeps a memory of its input at every depth (memory_layers, at
+    the large depth's rate even at another `length`); other salts have random weights, the
+    first such input clear of the relu kink."""
     d, layers = FEATURES.big(), STEPS.big() if length is None else length
+    if salt == 0:
+        case = memory_layers(rng(0, "layers memory"), d, STEPS.big(), 1.0)
+        return case.replace(num_layers=layers)
     for attempt in range(100):
         r = rng(1000 * salt + attempt, "layers")
         raw_b = r.uniform(-0.5, 0.5, d)

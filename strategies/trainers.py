@@ -56,11 +56,22 @@ def sgd_cases(draw, length: int | None = None, like: Case | None = None) -> Case
     return Case.of(w=w, lr=stable_lr(x, fraction, free), x_batches=x, y_batches=y)
 
 
+UNCONVERGED = 1.0 - 2.0**-8  # salt 0's lr, as a fraction of the stability bound
+
+
 def sgd_large_case(salt: int, length: int | None = None) -> Case:
     """N and B at their large sizes (N = `length` when given), small data and larger targets,
-    lr at 0.9 of the stability bound: past 1, as small data allow."""
+    lr at 0.9 of the stability bound: past 1, as small data allow. Salt 0 (the input every
+    property runs) never converges: every batch has the same energy (x = +-2**-4), lr is
+    UNCONVERGED of the bound, so each step multiplies w's distance from its batch's least-squares
+    weight by 1 - 2 lr sum x**2 = -(1 - 2**-7): w is reflected across a different target every
+    step, and after N steps it still carries w0 and every batch ((1 - 2**-7)**79 = 0.54)."""
     r = rng(salt, "sgd")
     n, b = STEPS.big() if length is None else length, WIDTHS.big()
+    if salt == 0:
+        x = (r.choice((-1.0, 1.0), (n, b)) * 2.0**-4).astype(np.float32)
+        y = (x * r.uniform(-2, 2, (n, 1))).astype(np.float32)  # each batch fits its own weight
+        return Case.of(w=scalar32(r.uniform(-2, 2)), lr=stable_lr(x, UNCONVERGED), x_batches=x, y_batches=y)
     x = (r.uniform(-2, 2, (n, b)) * 2.0 ** r.integers(-5, -3)).astype(np.float32)
     y = (r.uniform(-2, 2, (n, b)) * 2.0 ** r.integers(-2, 3)).astype(np.float32)
     return Case.of(w=scalar32(r.uniform(-2, 2)), lr=stable_lr(x, 0.9), x_batches=x, y_batches=y)

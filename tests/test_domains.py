@@ -11,6 +11,7 @@ from scanprops.tolerance import LAMBDA, SAFETY, U32, Budget
 from scanprops.strategies import flax_rows, lesson_scan, trainers
 from scanprops.strategies.functions import newton_path
 from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, WIDTHS
+from tests import memory
 
 # The size each axis's large input must reach (the contract's floors for the default profile).
 FLOORS = {"N": 64, "T": 64, "num_layers": 64, "n_iter": 64, "max_iter": 64, "B": 32, "H": 64, "D": 16}
@@ -132,3 +133,128 @@ def test_tolerance_is_the_smaller_of_the_linear_and_probabilistic_bounds():
         assert atol == pytest.approx(min(SAFETY * n, LAMBDA * np.sqrt(n)) * U32, rel=1e-6)
     big = Budget(81, 42, 1.0)  # an (80, 40) SGD run: the sqrt bound is far tighter than n u
     assert float(big.atol()) < SAFETY * big.roundings * U32 / 20
+
+
+# --- call forms (strategies/forms.py) ----------------------------------------------------------
+FORM_ROWS = [p for p in CATALOG if p.defaults]
+
+
+def test_the_rows_with_defaults_are_the_contracts():
+    assert {p.name: p.defaults for p in FORM_ROWS} == {
+        "ema": {"alpha": 0.1}, "newton_iteration": {"n_iter": 20},
+        "find_root": {"tol": 1e-6, "max_iter": 100}, "newton_sqrt": {"tol": 1e-6}}
+
+
+@pytest.mark.parametrize("problem", FORM_ROWS, ids=lambda p: p.name)
+def test_every_property_meets_every_call_form(problem):
+    """The explicit inputs of every property pass each defaulted argument positionally, by keyword
+    and omitted (with the contract's default as its value), and hold the all-defaults call; vmap
+    and structure, which run the large input only, run it in the other forms as well."""
+    from scanprops.cases import KEYWORD, OMITTED, POSITIONAL
+    from scanprops.strategies.forms import is_default
+
+    examples = problem.examples()
+    for name, default in problem.defaults.items():
+        assert {c.how(name) for c in examples} == {POSITIONAL, KEYWORD, OMITTED}, name
+        assert all(is_default(c[name], default) for c in examples if c.how(name) == OMITTED)
+    assert any(set(c.omitted()) == set(problem.defaults) for c in problem.edge_cases), "no all-defaults call"
+    large = problem.large(0)
+    variants = problem.call_variants(large)
+    assert {v.how(n) for v in (large, *variants) for n in problem.defaults} == {POSITIONAL, KEYWORD, OMITTED}
+    if problem.loop_length in problem.argnames:  # structure sets the length: never omitted there
+        kept = problem.call_variants(large, (problem.loop_length,))
+        assert all(v.how(problem.loop_length) != OMITTED and v[problem.loop_length] == large[problem.loop_length]
+                   for v in kept)
+
+
+@pytest.mark.parametrize("problem", FORM_ROWS, ids=lambda p: p.name)
+def test_drawn_call_forms_are_valid_and_reach_every_form(problem):
+    """400 draws: every form of every defaulted argument, an omitted argument always at the
+    contract's default, and a vmap batch (`like`) called as its first input."""
+    from scanprops.cases import KEYWORD, OMITTED, POSITIONAL
+    from scanprops.strategies.forms import is_default
+
+    seen = {name: set() for name in problem.defaults}
+
+    @settings(max_examples=400, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(problem.cases().flatmap(lambda c: problem.cases(like=c).map(lambda d: (c, d))))
+    def draw(pair):
+        case, other = pair
+        assert other.form == case.form
+        for name, default in problem.defaults.items():
+            seen[name].add(case.how(name))
+            if case.how(name) == OMITTED:
+                assert is_default(case[name], default) and is_default(other[name], default)
+
+    draw()
+    assert all(hows == {POSITIONAL, KEYWORD, OMITTED} for hows in seen.values()), seen
+
+
+def test_a_call_reads_as_it_was_made():
+    from scanprops.catalog import BY_NAME
+
+    ema = BY_NAME["ema"]
+    omitted = next(c for c in ema.edge_cases if c.omitted())
+    assert omitted.call_text("ema").startswith("ema(float32[5] ")
+    assert omitted.call_text("ema").endswith("])   with alpha omitted: the contract's default is 0.1")
+    keyword = next(c for c in ema.edge_cases if c.how("alpha") == "keyword")
+    assert ", alpha=float32(" in keyword.call_text("ema")
+
+
+# --- memory: draws whose result still depends on the loop's first step (tests/memory.py) --------
+MEMORY_FLOOR = 100  # the result and the result one step shorter differ by this many allowances
+FORGETFUL = {"scan_rnn_forward"}  # see docs/domains.md: Flax's GRU initialisation halves the state a step
+
+
+@pytest.mark.parametrize("name", [n for n in memory.LOOP_ROWS if n not in FORGETFUL])
+def test_the_large_input_remembers_its_first_step(name):
+    """On the input every property runs (salt 0), dropping the loop's first step (one layer,
+    iteration or step fewer) moves the final state by at least MEMORY_FLOOR allowances: a loop
+    that starts late, stops early or keeps only its last K steps fails `oracle` there."""
+    from scanprops.catalog import BY_NAME
+
+    problem = BY_NAME[name]
+    assert memory.sensitivity(problem, problem.large(0)) >= MEMORY_FLOOR
+
+
+@pytest.mark.parametrize("name", ["apply_shared_layers", "rnn_forward"])
+def test_memory_keeping_draws_remember_every_step(name):
+    """The memory-keeping draws (one in four: memory_layers, memory_rnn) at every drawn size keep
+    the floor too; 100 draws meet some."""
+    from scanprops.catalog import BY_NAME
+    from scanprops.strategies.lesson_scan import memory_rate
+
+    problem = BY_NAME[name]
+    loop = problem.loop_length
+    seen = []
+
+    def remembers(case, length) -> bool:  # a (signed) cycle times memory_rate(length)
+        weight = case["params"]["w"] if name == "apply_shared_layers" else case["params"]["W_h"]
+        rate = np.float32(memory_rate(length))
+        return np.count_nonzero(weight) == weight.shape[0] and bool(np.all(np.abs(weight[weight != 0]) == rate))
+
+    @settings(max_examples=100, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(problem.cases())
+    def draw(case):
+        length = case[loop] if loop != "T" else case["xs"].shape[0]
+        if length >= 2 and remembers(case, length):
+            seen.append(memory.sensitivity(problem, case))
+
+    draw()
+    assert seen, "no memory-keeping draw"
+    assert min(seen) >= MEMORY_FLOOR, sorted(seen)[:3]
+
+
+def test_memory_is_not_bought_with_the_tolerance():
+    """The memory-keeping inputs are non-expanding (weights of norm < 1, lr inside the stability
+    bound) and their allowances are the rows' ordinary ones: rounding, not the draws."""
+    from scanprops.catalog import BY_NAME
+    from scanprops.strategies.lesson_scan import memory_rate
+    from scanprops.strategies.trainers import stability_bound
+
+    layers = BY_NAME["apply_shared_layers"].large(0)
+    assert np.linalg.norm(np.asarray(layers["params"]["w"], np.float64), 2) <= memory_rate(STEPS.big()) < 1
+    rnn = BY_NAME["rnn_forward"].large(0)
+    assert np.linalg.norm(np.asarray(rnn["params"]["W_h"], np.float64), 2) < 1
+    sgd = BY_NAME["scan_training_step"].large(0)
+    assert float(sgd["lr"]) <= stability_bound(sgd["x_batches"])

@@ -9,6 +9,7 @@ from scanprops.cases import Case
 from scanprops.problem import Out, Pitfall, Problem
 from scanprops.tolerance import Budget
 from scanprops.strategies import lesson_control as cases
+from scanprops.strategies.forms import with_call_forms
 from scanprops.strategies.functions import newton_path
 
 
@@ -58,7 +59,7 @@ _NEWTON_NOTES = (
 )
 
 ROWS: tuple[Problem, ...] = (
-    Problem(
+    with_call_forms(Problem(
         name="newton_iteration",
         seed="004",
         signature="newton_iteration(f, f_prime, x0, n_iter=20)",
@@ -84,8 +85,8 @@ ROWS: tuple[Problem, ...] = (
                     lambda xp, f, fp, x0, n: oracles.newton_iteration(xp, f, fp, x0, n, extra=-1)),
         ),
         notes=_NEWTON_NOTES,
-    ),
-    Problem(
+    )),
+    with_call_forms(Problem(
         name="find_root",
         seed="004",
         signature="find_root(f, f_prime, x0, tol=1e-6, max_iter=100)",
@@ -114,8 +115,8 @@ ROWS: tuple[Problem, ...] = (
         ),
         notes=_NEWTON_NOTES + " On an exact 2-cycle only max_iter stops the loop, so the result "
         "tells exactly how many steps were taken.",
-    ),
-    Problem(
+    )),
+    with_call_forms(Problem(
         name="newton_sqrt",
         seed="004",
         signature="newton_sqrt(x, tol=1e-6)",
@@ -126,6 +127,7 @@ ROWS: tuple[Problem, ...] = (
         out=lambda case: (Out(()), Out((), "int32")),
         budget=_sqrt_budget,
         may_not_terminate=True,
+        static=("tol",),
         count_cap=SQRT_ITERATION_CAP,
         oracle_leaves=(0,),
         pitfalls=(
@@ -144,7 +146,7 @@ ROWS: tuple[Problem, ...] = (
             "correct stopping rule takes is the implementation's choice; `termination` checks the "
             "cap. Subnormal x are not drawn: XLA on CPU flushes them to zero."
         ),
-    ),
+    )),
     Problem(
         name="safe_divide",
         seed="004",

@@ -14,6 +14,7 @@ from scanprops.tolerance import U32, Budget, growth
 TANH_OPS = 2  # rounding operations counted for one float32 tanh (as `activation` does)
 EMA_OPS = 3  # an EMA step: two products and a sum (or a difference, a product and a sum)
 from scanprops.strategies import lesson_scan as inputs
+from scanprops.strategies.forms import with_call_forms
 
 
 # --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------
@@ -133,7 +134,7 @@ ROWS: tuple[Problem, ...] = (
     _RUNNING_SUM,
     # The lesson writes the same inclusive cumulative sum twice, under two names.
     dataclasses.replace(_RUNNING_SUM, name="custom_cumsum", signature="custom_cumsum(xs)"),
-    Problem(
+    with_call_forms(Problem(
         name="ema",
         seed="004",
         signature="ema(xs, alpha=0.1)",
@@ -146,7 +147,7 @@ ROWS: tuple[Problem, ...] = (
         differentiable=("xs", "alpha"),
         loop_length="N",
         pitfalls=_EMA_PITFALLS,
-    ),
+    )),
     Problem(
         name="rnn_forward",
         seed="004",
