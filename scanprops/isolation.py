@@ -464,6 +464,8 @@ class _Process:
         self.memory_mb = memory_mb
         self.process: subprocess.Popen | None = None
         self.layers: dict | None = None
+        self._nonce = b""
+        self._ready = False
         self._requests: Connection | None = None
         self._replies: Connection | None = None
         self._workdir: str | None = None
@@ -476,6 +478,11 @@ class _Process:
     def start(self, config: dict, deadline: float, require: tuple[str, ...]) -> None:
         """Start it with `config` (its file rules are added here); SandboxMissing when a required
         layer could not be applied, ImplFailure when it does not start."""
+        self.launch(config)
+        self.wait_ready(deadline, require)
+
+    def launch(self, config: dict) -> None:
+        """Start the process and send its settings, without waiting for it (`wait_ready`)."""
         self.stop()
         child_reads, parent_writes = os.pipe()
         parent_reads, child_writes = os.pipe()
@@ -505,10 +512,20 @@ class _Process:
         self._stderr = _Drain(self.process.stderr, OUTPUT_KB * 1024)
         self._requests = Connection(parent_writes, readable=False)
         self._replies = Connection(parent_reads, writable=False)
-        nonce = wire.new_nonce()
-        started = None
+        self._nonce = wire.new_nonce()
         try:
-            self._requests.send_bytes(wire.encode(nonce, "config", config))
+            self._requests.send_bytes(wire.encode(self._nonce, "config", config))
+        except OSError:
+            pass  # it died at once: wait_ready says so
+
+    def launched(self) -> bool:
+        """Started (launch) and not yet known to be ready or dead."""
+        return self.process is not None and not self._ready
+
+    def wait_ready(self, deadline: float, require: tuple[str, ...]) -> None:
+        """Its first reply: the layers it applied (checked), or why it did not start."""
+        nonce, started = self._nonce, None
+        try:
             if self._replies.poll(deadline):
                 started = wire.decode_reply(self._replies.recv_bytes(65536), nonce, {"ready": 2})[1]
         except (EOFError, OSError, wire.ProtocolError):
@@ -520,6 +537,7 @@ class _Process:
         # Sent before any submission code ran in it: what it applied to itself, not a claim of the
         # submission's; seccomp and the network namespace are also read from the kernel's view.
         self.layers = _checked_layers(started[1], started[0])
+        self._ready = True
         missing = [f"{name} ({self.layers.get(name, 'not reported')})" for name in require
                    if self.layers.get(name) is not True and not (type(self.layers.get(name)) is int and self.layers[name] > 0)]
         if missing:
@@ -594,6 +612,7 @@ class _Process:
             if conn is not None:
                 conn.close()
         process, self.process, self._requests, self._replies = self.process, None, None, None
+        self._ready = False
         code = None
         if process is not None:
             try:
@@ -781,7 +800,10 @@ class Executor:
             self._loaded = set()
             self._blobs = {}  # programs of the modules the last child imported (a file may have changed)
             self._trusted = ref.trusted
-            self._child.start(self._config(ref, self._cache_dir), self.import_deadline, self.require)
+            self._child.launch(self._config(ref, self._cache_dir))
+            if not self._runner.alive():  # JAX starts in both at once
+                self._runner.launch(self._config(None, compile_cache.runner_folder(_CACHE)))
+            self._child.wait_ready(self.import_deadline, self.require)
         if ref.spec not in self._loaded:
             kind_, reply = self._checked(self._child, "load", (ref.spec, ref.label), self.import_deadline,
                                          f"importing {ref.label}", importing=True)
@@ -794,8 +816,9 @@ class Executor:
         """A request to the runner (started here when none runs: it serves every submission of
         this process, and imports none)."""
         if not self._runner.alive():
-            self._runner.start(self._config(None, compile_cache.runner_folder(_CACHE)), self.import_deadline,
-                               self.require)
+            self._runner.launch(self._config(None, compile_cache.runner_folder(_CACHE)))
+        if self._runner.launched():
+            self._runner.wait_ready(self.import_deadline, self.require)
         return self._checked(self._runner, *request, self.deadline, function)
 
     def _checked(self, process: _Process, kind: str, payload: tuple, deadline: float, function: str,
