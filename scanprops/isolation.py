@@ -809,8 +809,8 @@ class Executor:
             self._blobs = {}  # programs of the modules the last child imported (a file may have changed)
             self._trusted = ref.trusted
             self._child.launch(self._config(ref, self._cache_dir))
-            if not self._runner.alive():  # JAX starts in both at once
-                self._runner.launch(self._config(None, compile_cache.runner_folder(_CACHE)))
+            if kind != "inspect" and not self._runner.alive():  # JAX starts in both at once (the
+                self._runner.launch(self._config(None, compile_cache.runner_folder(_CACHE)))  # probe needs none)
             self._child.wait_ready(self.import_deadline, self.require)
         if ref.spec not in self._loaded:
             kind_, reply = self._checked(self._child, "load", (ref.spec, ref.label), self.import_deadline,
