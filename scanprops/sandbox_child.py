@@ -335,19 +335,26 @@ def _as_called(fn, names):
     return _program(("form", id(fn), npos, keywords), fn, build), plain
 
 
+def _prepared(fn, static, names):
+    """(f taking every argument positionally in the call's form, the arguments' names, the
+    static ones' positions, a function putting the others on JAX's side)."""
+    _bind()
+    fn, names = _as_called(fn, names)
+    static_pos = tuple(i for i, n in enumerate(names) if n in static)
+
+    def positional(vals):
+        return [vals[i] if i in static_pos else _to_jax(vals[i]) for i in range(len(names))]
+
+    return fn, names, static_pos, positional
+
+
 def run_call(fn, function: str, static, names, values, how):
     """Run one described call of `fn`; returns (wire result, devices). `names` are the passed
     arguments' names in call order, ("keyword", name) for one passed by keyword. `how` is a tuple:
     ("plain",), ("jit",), ("single",), ("grad", wrt, cotangent), ("vmap", [values per case], mapped),
     ("device", index), ("jaxpr",). Anything the code under test raises becomes a CallError."""
-    _bind()
-    fn, names = _as_called(fn, names)
-    static_pos = tuple(i for i, n in enumerate(names) if n in static)
+    fn, names, static_pos, positional = _prepared(fn, static, names)
     kind = how[0]
-
-    def positional(vals):
-        return [vals[i] if i in static_pos else _to_jax(vals[i]) for i in range(len(names))]
-
     try:
         if kind == "plain":
             return encode_output(fn(*positional(values)), function)
@@ -421,14 +428,8 @@ def export_call(fn, function: str, static, names, values, how) -> bytes:
     shapes (the static ones baked in; the others are shapes only, never values): jit (which
     `single` and `structure` share), grad (its cotangent a shape too), vmap (the batch's size).
     `names` as in run_call: the call's form (keywords) is part of the program."""
-    _bind()
-    fn, names = _as_called(fn, names)
-    static_pos = tuple(i for i, n in enumerate(names) if n in static)
+    fn, names, static_pos, positional = _prepared(fn, static, names)
     kind = how[0]
-
-    def positional(vals):
-        return [vals[i] if i in static_pos else _to_jax(vals[i]) for i in range(len(names))]
-
     if kind == "jit":
         program, args, tag = _jitted(fn, static_pos), positional(values), ("jit",)
     elif kind == "grad":
