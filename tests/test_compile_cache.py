@@ -94,7 +94,9 @@ def test_a_second_child_loads_from_its_cache_and_writes_nowhere_else(cache_root,
     np.testing.assert_array_equal(outputs[0], np.cumsum(np.arange(5, dtype=np.float32)))  # not planted
     np.testing.assert_array_equal(outputs[1], outputs[0])
     assert hits == [False, True]
-    assert not any(Path(folders.judge).iterdir())  # the child never wrote the judge's folder
+    # the child never wrote the judge's folder: it holds only what the judge keeps (the programs
+    # the children exported, which the judge wrote)
+    assert {p.name for p in Path(folders.judge).iterdir()} <= {"exported-programs"}
     found = {p.name: p for p in Path(folders.children).iterdir()}
     assert set(found) == {"runner", compile_cache.submission_key(str(module), (str(tmp_path),), False)}
     entries = [p.name for p in found["runner"].iterdir()]
