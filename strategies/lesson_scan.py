@@ -223,7 +223,9 @@ def rnn_large_case(salt: int, length: int | None = None) -> Case:
 
 
 def rnn_edge_cases() -> tuple[Case, ...]:
-    """T = 0, T = 1, H = 1 (over four steps), all-zero data."""
+    """T = 0, T = 1, H = 1 (over four steps), all-zero data, and a saturating one (biases of 6
+    and inputs eight times larger: pre-activations far past tanh's knee, which the large input,
+    at the edge of contraction and nearly linear, no longer reaches)."""
     rng = np.random.default_rng(4)
 
     def u(shape, bound):
@@ -235,7 +237,9 @@ def rnn_edge_cases() -> tuple[Case, ...]:
 
     zeros = rnn_case(np.zeros((2, 2), np.float32), np.zeros((2, 3), np.float32), np.zeros((2,), np.float32),
                      np.zeros((2,), np.float32), np.zeros((4, 3), np.float32))
-    return (general(3, 2, 0), general(3, 2, 1), general(1, 2, 4), zeros)
+    saturated = rnn_case(u((2, 2), contraction_bound(2)), u((2, 3), contraction_bound(3)),
+                         np.array([6.0, -6.0], np.float32), u((2,), 1.0), u((4, 3), 16.0))
+    return (general(3, 2, 0), general(3, 2, 1), general(1, 2, 4), zeros, saturated)
 
 
 # --- apply_shared_layers ------------------------------------------------------------------
