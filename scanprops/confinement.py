@@ -41,7 +41,7 @@ import errno
 import os
 import signal
 
-__all__ = ["LAYERS", "Refused", "die_with_parent", "enter_netns", "filter_syscalls", "landlock_abi",
+__all__ = ["LAYERS", "Refused", "applied", "die_with_parent", "enter_netns", "filter_syscalls", "landlock_abi",
            "probe", "restrict_files", "seccomp_available", "become_subreaper", "kill_descendants"]
 
 LAYERS = ("landlock", "seccomp", "netns", "subreaper")
@@ -126,19 +126,21 @@ def probe() -> dict:
 def _netns_possible():
     if os.geteuid() == 0:
         return True
-    try:
-        with open("/proc/sys/kernel/unprivileged_userns_clone") as flag:
-            if flag.read().strip() == "0":
-                return "unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone=0)"
-    except OSError:
-        pass
-    try:
-        with open("/proc/sys/user/max_user_namespaces") as limit:
-            if limit.read().strip() == "0":
-                return "user namespaces are disabled (user.max_user_namespaces=0)"
-    except OSError:
-        pass
+    for setting, name in (("/proc/sys/kernel/unprivileged_userns_clone", "kernel.unprivileged_userns_clone"),
+                          ("/proc/sys/user/max_user_namespaces", "user.max_user_namespaces")):
+        try:
+            with open(setting) as value:
+                if value.read().strip() == "0":
+                    return f"user namespaces are disabled for this user ({name}=0)"
+        except OSError:
+            pass
     return True
+
+
+def applied(outcome) -> bool:
+    """Whether a layer's outcome (in `probe()` or a child's report) means it is in force: True,
+    or Landlock's ABI; a string says why not."""
+    return outcome is True or (type(outcome) is int and outcome > 0)
 
 
 # --- the child applies these to itself --------------------------------------------------------------

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanprops import isolation, report, submissions
+from scanprops import confinement, isolation, report, submissions
 from scanprops.runner import GRACE_S, pytest_args, run_isolated
 
 PLATFORMS = ("gradescope", "exercism", "prairielearn")
@@ -100,12 +100,10 @@ def sandbox_unmet(required: str | None) -> str | None:
     """Why this machine cannot give the children the kernel layers --require-sandbox names (None:
     it can). Each child checks again when it starts, and refuses to run code under test without
     them; this is the early answer, before a class is queued."""
-    from scanprops import confinement
-
     names = isolation.required_layers(required or "")
     offered = confinement.probe()
     missing = [f"{n}: {offered[n]}" for n in names
-               if not (offered.get(n) is True or (type(offered.get(n)) is int and offered[n] > 0))]
+               if not confinement.applied(offered.get(n))]
     if not missing:
         return None
     return (f"--require-sandbox {required}: this machine cannot apply {'; '.join(missing)}. The kernel's layers "

@@ -540,7 +540,7 @@ class _Process:
         self.layers = _checked_layers(started[1], started[0])
         self._ready = True
         missing = [f"{name} ({self.layers.get(name, 'not reported')})" for name in require
-                   if self.layers.get(name) is not True and not (type(self.layers.get(name)) is int and self.layers[name] > 0)]
+                   if not confinement.applied(self.layers.get(name))]
         if missing:
             self.stop()
             raise SandboxMissing(
@@ -658,7 +658,8 @@ class Executor:
         self._test: str | None = None  # the pytest test the next two describe
         self._hung: dict[tuple[str, str], str] = {}  # (module, function) -> the call that hung
         self._returned: set[bytes] = set()  # calls that returned (so they are run again if asked)
-        self._blobs: dict[bytes, bytes] = {}  # (module, function, signature, transform) -> its program
+        self._blobs: dict[bytes, bytes | None] = {}  # (module, function, signature, transform) -> its program
+        self._sources: dict[str, Any] = {}  # module file -> hash of its contents, for _program_file
 
     def stderr_tail(self, role: str = "child", limit: int = 1500) -> str:
         """The last of what the submission's child (or the runner: role "runner") wrote on stderr."""
@@ -731,7 +732,7 @@ class Executor:
                  ("vmap", len(how.batch), tuple(how.mapped)) if isinstance(how, Vmap) else ("jit",))
         key = pickle.dumps(asked)
         if key not in self._blobs:
-            stored = _program_file(ref, key)
+            stored = self._program_file(ref, key)
             try:
                 self._blobs[key] = stored.read_bytes() if stored is not None and stored.is_file() else None
             except OSError:
@@ -741,7 +742,7 @@ class Executor:
             if type(reply[0]) is not bytes:
                 raise ProtocolViolation(f"{function}: the isolated process sent {wire.describe(reply[0])}, not a program")
             self._blobs[key] = reply[0]
-            _keep(_program_file(ref, key), reply[0])
+            _keep(self._program_file(ref, key), reply[0])
         blob = self._blobs[key]
         values = [_encode_arg(v) for v in args]
         if isinstance(how, Jaxpr):
@@ -807,6 +808,7 @@ class Executor:
             self._cache_dir = self._cache_for(ref)
             self._loaded = set()
             self._blobs = {}  # programs of the modules the last child imported (a file may have changed)
+            self._sources = {}
             self._trusted = ref.trusted
             self._child.launch(self._config(ref, self._cache_dir))
             if kind != "inspect" and not self._runner.alive():  # JAX starts in both at once (the
@@ -866,6 +868,25 @@ class Executor:
         process.stop()
         raise ProtocolViolation(f"{function}: the isolated process sent a {kind!r} reply where none belongs")
 
+    def _program_file(self, ref: ModuleRef, asked: bytes) -> Path | None:
+        """Where the judge keeps the program a submission's child exported for one request, across
+        runs (a warm run then asks for none): in the judge's cache folder, which only the judge
+        writes and no child reads, named by a hash of the submission file's contents (read once
+        per child) and the request. A submission given as a file only; None when the cache is off."""
+        if _CACHE is None or not ref.spec.endswith(".py"):
+            return None
+        if ref.spec not in self._sources:
+            try:
+                self._sources[ref.spec] = hashlib.sha256(Path(ref.spec).read_bytes() + b"\0" + ref.spec.encode())
+            except OSError:
+                self._sources[ref.spec] = None
+        source = self._sources[ref.spec]
+        if source is None:
+            return None
+        digest = source.copy()
+        digest.update(b"\0" + asked)
+        return Path(_CACHE.judge) / "exported-programs" / f"{digest.hexdigest()}.stablehlo"
+
     def _cache_for(self, ref: ModuleRef) -> str | None:
         """The compilation cache folder of a child for `ref` (one per submission), or None."""
         key = (_CACHE, ref)
@@ -876,21 +897,6 @@ class Executor:
     def _budget_text(self) -> str:
         return (f"not run: the run's time budget of {_BUDGET_S:g} s (--time-budget) was spent; "
                 "slow or hanging calls used it up")
-
-
-def _program_file(ref: ModuleRef, asked: bytes) -> Path | None:
-    """Where the judge keeps the program a submission's child exported for one request, across
-    runs (a warm run then asks for none): in the judge's cache folder, which only the judge
-    writes and no child reads, named by a hash of the submission file's contents and the request.
-    A submission given as a file only; None when the compile cache is off."""
-    if _CACHE is None or not ref.spec.endswith(".py"):
-        return None
-    try:
-        source = Path(ref.spec).read_bytes()
-    except OSError:
-        return None
-    digest = hashlib.sha256(source + b"\0" + ref.spec.encode() + b"\0" + asked).hexdigest()
-    return Path(_CACHE.judge) / "exported-programs" / f"{digest}.stablehlo"
 
 
 def _keep(path: Path | None, blob: bytes) -> None:

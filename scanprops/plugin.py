@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from scanprops import compile_cache, devices, isolation, loading, profiles, report
+from scanprops import compile_cache, confinement, devices, isolation, loading, profiles, report
 from scanprops.failure import PropertyFailure
 
 KEY = "scanprops"
@@ -268,9 +268,9 @@ def _sandbox_lines(layers: dict | None) -> list[str]:
     if not layers:
         return []
     active = [name if value is True else f"{name} {value}" for name, value in layers.items()
-              if value is True or (type(value) is int and value > 0)]
+              if confinement.applied(value)]
     missing = [f"{name} ({value})" for name, value in layers.items()
-               if not (value is True or (type(value) is int and value > 0))]
+               if not confinement.applied(value)]
     lines = [f"scanprops: sandbox: {', '.join(active) or 'no kernel layer'} (scanprops/confinement.py)"]
     if missing:  # the summary's line (shown under -q too); the header shows the first
         lines.append(f"warning: sandbox layers missing: {'; '.join(missing)}; code under test is "

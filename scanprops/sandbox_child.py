@@ -396,16 +396,23 @@ def run_call(fn, function: str, static, names, values, how):
             return encode_output(out, f"vmap of {function}")
     except CallError:
         raise
-    except MemoryError:
-        raise MemoryLimit(f"{function} ran out of memory (MemoryError)") from None
-    except SystemExit as exc:
-        raise CallError(f"{function} called exit({exc.code!r}).", "Never exit the process from a function.") from None
-    except Exception as exc:
-        text = str(exc)
-        if "RESOURCE_EXHAUSTED" in text or "Out of memory" in text:
-            raise MemoryLimit(f"{function} ran out of memory: {_first_line(exc)}") from None
-        raise CallError(f"{function} raised {type(exc).__name__}: {_first_line(exc)}", _learner_frames(exc)) from None
+    except (MemoryError, SystemExit, Exception) as exc:
+        raise _call_error(exc, function) from None
     raise CallError(f"unknown call kind {kind!r}")
+
+
+def _call_error(exc: BaseException, function: str, summary: str | None = None, detail: str | None = None) -> CallError:
+    """What the code under test (or its program) raising `exc` tells the judge: out of memory, an
+    exit, or `summary` and `detail` (by default: what it raised, and the learner's own frames)."""
+    if isinstance(exc, MemoryError):
+        return MemoryLimit(f"{function} ran out of memory (MemoryError)")
+    if isinstance(exc, SystemExit):
+        return CallError(f"{function} called exit({exc.code!r}).", "Never exit the process from a function.")
+    text = str(exc)
+    if "RESOURCE_EXHAUSTED" in text or "Out of memory" in text:
+        return MemoryLimit(f"{function} ran out of memory: {_first_line(exc)}")
+    return CallError(summary or f"{function} raised {type(exc).__name__}: {_first_line(exc)}",
+                     _learner_frames(exc) if detail is None else detail)
 
 
 # --- programs instead of claims: jax.export here, run by the runner ------------------------------------
@@ -454,13 +461,9 @@ def export_call(fn, function: str, static, names, values, how) -> bytes:
         blob = bytes(_ORIG["export"](program)(*args).serialize())
     except CallError:
         raise
-    except MemoryError:
-        raise MemoryLimit(f"{function} ran out of memory (MemoryError)") from None
-    except SystemExit as exc:
-        raise CallError(f"{function} called exit({exc.code!r}).", "Never exit the process from a function.") from None
-    except Exception as exc:  # noqa: BLE001
-        raise CallError(
-            f"{what} cannot be compiled as one program: {type(exc).__name__}: {_first_line(exc)}",
+    except (MemoryError, SystemExit, Exception) as exc:
+        raise _call_error(
+            exc, function, f"{what} cannot be compiled as one program: {type(exc).__name__}: {_first_line(exc)}",
             "The jit, grad, vmap and structure properties judge the compiled program (jax.export of the "
             "transformation, run in a separate process). Python control flow on traced values (an `if` or "
             "`while` on an array), a NumPy round trip, or a host callback (jax.pure_callback, io_callback, "
@@ -536,11 +539,8 @@ def run_program(blob: bytes, function: str, kind: str, wrt, args):
     try:
         out = call(*[_to_jax(a) for a in args])
     except Exception as exc:  # noqa: BLE001
-        msg = str(exc)
-        if "RESOURCE_EXHAUSTED" in msg or "Out of memory" in msg:
-            raise MemoryLimit(f"{function}'s program ran out of memory: {_first_line(exc)}") from None
-        raise CallError(f"the compiled program of {function} ({kind}) fails: {type(exc).__name__}: "
-                        f"{_first_line(exc)}") from None
+        raise _call_error(exc, function, f"the compiled program of {function} ({kind}) fails: "
+                          f"{type(exc).__name__}: {_first_line(exc)}", "") from None
     if kind == "grad":
         return encode_grads(tuple(out), tuple(wrt), f"grad of {function}"), ()
     return encode_output(out, f"vmap of {function}" if kind == "vmap" else function)

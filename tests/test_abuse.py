@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.layers import require
+
 ROOT = Path(__file__).resolve().parents[1]
 ABUSE = Path(__file__).resolve().parent / "abuse"
 ONE_PROPERTY = ("-k", "test_matches_the_python_loop_oracle and running_sum")
@@ -169,19 +171,6 @@ ALL_LAYERS = {}
 WITHOUT_SECCOMP = {"SCANPROPS_SANDBOX_LAYERS": "landlock,netns"}  # the warden alone stops processes
 
 
-def _layers_here() -> dict:
-    from scanprops import confinement
-
-    return confinement.probe()
-
-
-def _needs(*layers: str) -> None:
-    found = _layers_here()
-    missing = [f"{n}: {found[n]}" for n in layers if found.get(n) is not True and not (type(found.get(n)) is int and found[n] > 0)]
-    if missing:
-        pytest.skip("this machine lacks the sandbox layer " + "; ".join(missing))
-
-
 def _token() -> str:
     return f"sp{os.getpid() % 10**5}{time.monotonic_ns() % 10**7}"[:15]
 
@@ -214,7 +203,7 @@ def _assert_wrong_and_contained(done, report, took, says=WRONG):
 
 @pytest.mark.parametrize("layers", [ALL_LAYERS, {"SCANPROPS_SANDBOX_LAYERS": "landlock"}], ids=["all", "landlock"])
 def test_a_file_written_through_libc_never_appears(tmp_path, tmp_path_factory, layers):
-    _needs("landlock")
+    require("landlock")
     target = tmp_path_factory.mktemp("outside") / "escaped.txt"
     done, report, took = run_abuse(tmp_path, Abuse("native_write_outside", "fail", WRONG, env=layers), OUTSIDE=str(target))
     _assert_wrong_and_contained(done, report, took)
@@ -228,7 +217,7 @@ def test_a_connection_through_libc_never_arrives(tmp_path, layers):
     import select
     import socket
 
-    _needs(*(layers.get("SCANPROPS_SANDBOX_LAYERS") or "landlock,seccomp,netns").split(","))
+    require(*(layers.get("SCANPROPS_SANDBOX_LAYERS") or "landlock,seccomp,netns").split(","))
     token = _token()
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
         listener.bind(("127.0.0.1", 0))
@@ -246,7 +235,7 @@ def test_a_connection_through_libc_never_arrives(tmp_path, layers):
 def test_a_process_started_from_native_code_does_not_outlive_the_run(tmp_path, layers, module):
     """A fork-setsid-fork daemon through libc that rewrites the report, and a program started by
     _posixsubprocess.fork_exec: no process of theirs is left, and the report is the controller's."""
-    _needs("seccomp" if not layers else "subreaper")
+    require("seccomp" if not layers else "subreaper")
     token = _token()
     done, report, took = run_abuse(tmp_path, Abuse(module, "fail", WRONG, env=layers), TOKEN=token)
     written = (tmp_path / "report.json").read_bytes()
@@ -257,20 +246,20 @@ def test_a_process_started_from_native_code_does_not_outlive_the_run(tmp_path, l
 
 
 def test_the_answer_key_cannot_be_read_through_a_folder_descriptor(tmp_path):
-    _needs("landlock")
+    require("landlock")
     done, report, took = run_abuse(tmp_path, Abuse("dir_fd_answer_key", "fail", WRONG))
     _assert_wrong_and_contained(done, report, took)
 
 
 def test_the_processes_above_the_child_cannot_be_traced_or_signalled(tmp_path):
-    _needs("seccomp", "landlock")
+    require("seccomp", "landlock")
     done, report, took = run_abuse(tmp_path, Abuse("trace_and_signal_parent", "fail", WRONG))
     _assert_wrong_and_contained(done, report, took)
     assert "died" not in json.dumps(report), "the child's own parent was killed"
 
 
 def test_raised_resource_limits_still_stop_a_submission(tmp_path):
-    _needs("seccomp")
+    require("seccomp")
     done, report, took = run_abuse(tmp_path, Abuse("raise_rlimits", "fail", ()))
     _assert_wrong_and_contained(done, report, took, says=("ran out of memory",))
 
@@ -290,7 +279,7 @@ def test_nothing_is_planted_for_another_process(tmp_path, module, args):
     """Modules beside the submission (first on a child's import path), in its working folder and
     in the compile caches, and files in the runner's and the judge's cache folders: none exists
     after the run (checked here, outside it), but in the submission's own compile-cache folder."""
-    _needs("landlock")
+    require("landlock")
     done, report, took = run_abuse(tmp_path, Abuse(module, "fail", (), args=args))
     assert done.returncode != 0 and "pass" not in verdicts(report), json.dumps(report, indent=1)
     own = tmp_path / "cache"  # its own compile-cache folder, which only its own later children read

@@ -13,18 +13,9 @@ from pathlib import Path
 import pytest
 
 from scanprops import confinement, isolation
+from tests.layers import OFFERED, require
 
 ROOT = Path(__file__).resolve().parents[1]
-OFFERED = confinement.probe()
-
-
-def _offered(layer: str) -> bool:
-    value = OFFERED.get(layer)
-    return value is True or (type(value) is int and value > 0)
-
-
-def needs(layer: str):
-    return pytest.mark.skipif(not _offered(layer), reason=f"this machine lacks the sandbox layer {layer}: {OFFERED.get(layer)}")
 
 
 def confined(script: str, **values) -> dict:
@@ -48,8 +39,8 @@ def confined(script: str, **values) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@needs("landlock")
 def test_landlock_reads_only_what_it_grants_and_never_beneath_a_hidden_folder(tmp_path):
+    require("landlock")
     shared = tmp_path / "shared"
     (shared / "answer_key").mkdir(parents=True)
     (shared / "sub").mkdir()
@@ -81,10 +72,8 @@ attempt('rename into the shared folder', lambda: os.rename(V['WORK'] + '/out.txt
     assert not (shared / "planted.py").exists()
 
 
-@needs("landlock")
 def test_landlock_refuses_tcp_and_signals_outside_the_process(tmp_path):
-    if OFFERED["landlock"] < 6:
-        pytest.skip(f"Landlock ABI {OFFERED['landlock']}: TCP needs 4, signal scoping 6")
+    require("landlock", landlock_abi=6)
     import socket
 
     with socket.socket() as listener:
@@ -100,8 +89,8 @@ attempt('signal itself', lambda: os.kill(os.getpid(), 0))
     assert result == {"connect": "EACCES", "signal the parent": "EPERM", "signal itself": "allowed"}, result
 
 
-@needs("seccomp")
 def test_seccomp_refuses_processes_sockets_tracing_and_foreign_signals(tmp_path):
+    require("seccomp")
     result = confined("""
 import ctypes, resource, signal, socket, threading
 c.filter_syscalls(own_pid=os.getpid())
@@ -134,9 +123,9 @@ RESULT['a thread'] = 'allowed' if box else 'refused'
         "a thread": "allowed"}, result
 
 
-@needs("seccomp")
 def test_seccomp_with_processes_allowed_keeps_the_rest(tmp_path):
     """SCANPROPS_SANDBOX_PROCESSES=1 (an accelerator's compiler): fork again, nothing else."""
+    require("seccomp")
     result = confined("""
 import socket
 c.filter_syscalls(own_pid=os.getpid(), allow_processes=True)
@@ -199,7 +188,7 @@ def test_the_report_lists_the_layers_and_a_missing_one_is_one_warning_line(tmp_p
     layers = report["environment"]["sandbox"]
     assert layers["netns"] == "switched off (SCANPROPS_SANDBOX_LAYERS)" and layers["subreaper"] is True
     for layer in ("landlock", "seccomp"):
-        assert (layers[layer] == OFFERED[layer]) if _offered(layer) else type(layers[layer]) is str
+        assert (layers[layer] == OFFERED[layer]) if confinement.applied(OFFERED[layer]) else type(layers[layer]) is str
     warnings = [line for line in done.stdout.splitlines() if "sandbox layers missing" in line]
     assert len(warnings) == 1 and "netns (switched off" in warnings[0], done.stdout[:3000]
 
