@@ -476,14 +476,9 @@ class _Process:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def start(self, config: dict, deadline: float, require: tuple[str, ...]) -> None:
-        """Start it with `config` (its file rules are added here); SandboxMissing when a required
-        layer could not be applied, ImplFailure when it does not start."""
-        self.launch(config)
-        self.wait_ready(deadline, require)
-
     def launch(self, config: dict) -> None:
-        """Start the process and send its settings, without waiting for it (`wait_ready`)."""
+        """Start the process and send it `config` (its file rules are added here), without
+        waiting for it (`wait_ready`)."""
         self.stop()
         child_reads, parent_writes = os.pipe()
         parent_reads, child_writes = os.pipe()
@@ -524,7 +519,8 @@ class _Process:
         return self.process is not None and not self._ready
 
     def wait_ready(self, deadline: float, require: tuple[str, ...]) -> None:
-        """Its first reply: the layers it applied (checked), or why it did not start."""
+        """Its first reply: the layers it applied (checked). SandboxMissing when a required layer
+        could not be applied, ImplFailure when it did not start."""
         nonce, started = self._nonce, None
         try:
             if self._replies.poll(deadline):
