@@ -7,10 +7,12 @@ large-size input and the long-tailed draws included):
 - `admits (rel)`: the median over inputs of allowed / max|expected|: the relative change of the
   result that would still pass (a bug smaller than this would hide; the median, because an input
   whose result is near 0, lr = 0 say, makes any absolute allowance look large);
-- `admits at large`: the same on the row's explicit large-size input alone.
+- `admits at large`: the same on the row's explicit large-size input alone;
+- for `grad`, a second line (`floor`): the same draws judged by the floor of
+  scanprops/tolerance.py `grad_budget` alone, without the reverse pass's magnitudes.
 
     python -m benchmarks.tolerance_headroom [--examples 100] [--impl impls.reference] [-k NAME]
-                                            [--sizes default|thorough]
+                                            [--sizes default|thorough] [--families grad,vmap]
 
 The tolerance itself is never tuned from this: see scanprops/tolerance.py for how it is derived.
 """
@@ -31,11 +33,21 @@ import scanprops.props.families as families  # noqa: E402
 from scanprops import profiles  # noqa: E402,F401  (registers the profiles)
 from scanprops.catalog import CATALOG  # noqa: E402
 from scanprops.seam import Seam  # noqa: E402
+from scanprops.tolerance import GRAD_FACTOR  # noqa: E402
 
 WORST: dict[tuple[str, str], float] = {}
 ADMITS: dict[tuple[str, str], list[float]] = {}
 CURRENT: list[tuple[str, str]] = []
 _within = families.within
+_grad_budget = families.grad_budget
+# For `grad`, the same figures under the floor alone (the rule before the reverse pass's
+# magnitudes scaled the allowance), on the same draws: the last gradient budget's floor.
+FLOOR: list = []
+
+
+def recording_grad_budget(value, expected, magnitudes):
+    FLOOR.append(_grad_budget(value, expected, np.zeros_like(np.asarray(magnitudes, np.float64))).atol(GRAD_FACTOR))
+    return _grad_budget(value, expected, magnitudes)
 
 
 def recording_within(actual, expected, atol):
@@ -50,6 +62,16 @@ def recording_within(actual, expected, atol):
         if size > 0:
             admits = float(np.max(np.broadcast_to(atol, a.shape))) / size
             ADMITS.setdefault(CURRENT[-1], []).append(admits)
+        if CURRENT[-1][1] == "grad" and FLOOR:
+            floor = np.broadcast_to(FLOOR.pop(), a.shape)
+            row = (CURRENT[-1][0], "grad (floor)")
+            with np.errstate(all="ignore"):
+                ratio = np.abs(a - e) / floor
+            finite = ratio[np.isfinite(ratio)]
+            if finite.size:
+                WORST[row] = max(WORST.get(row, 0.0), float(finite.max()))
+            if size > 0:
+                ADMITS.setdefault(row, []).append(float(np.max(floor)) / size)
     return _within(actual, expected, atol)
 
 
@@ -71,6 +93,7 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=100)
     parser.add_argument("--impl", default="impls.reference")
     parser.add_argument("-k", default="", help="only rows whose name contains this")
+    parser.add_argument("--families", default="oracle,jit,grad,vmap", help="comma-separated properties")
     parser.add_argument("--sizes", choices=("default", "thorough"), default="default",
                         help="the large sizes of which profile (strategies/pools.py)")
     args = parser.parse_args()
@@ -80,13 +103,14 @@ def main() -> None:
     settings.register_profile(name, parent=settings.get_profile("thorough"), max_examples=args.examples)
     settings.load_profile(name)
     families.within = recording_within
+    families.grad_budget = recording_grad_budget
     seam = Seam(importlib.import_module(args.impl), args.impl)
     print(f"{'function':<22} {'property':<10} {'worst / allowed':>16} {'admits (rel)':>13} "
           f"{'admits at large':>16} {'seconds':>8}")
     for problem in CATALOG:
         if args.k not in problem.name or not seam.provides(problem.name):
             continue
-        for family in ("oracle", "jit", "grad", "vmap"):
+        for family in args.families.split(","):
             if family not in problem.families:
                 continue
             CURRENT.append((problem.name, family))
@@ -97,6 +121,10 @@ def main() -> None:
             large = admits_at_large(problem) if family == "oracle" else float("nan")
             print(f"{problem.name:<22} {family:<10} {worst:>16.3g} {admits:>13.2g} {large:>16.2g} "
                   f"{time.perf_counter() - start:>8.1f}", flush=True)
+            if family == "grad":
+                row = (problem.name, "grad (floor)")
+                print(f"{'':<22} {'  floor':<10} {WORST.get(row, 0.0):>16.3g} "
+                      f"{float(np.median(ADMITS.get(row, [float('nan')]))):>13.2g}", flush=True)
 
 
 if __name__ == "__main__":

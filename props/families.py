@@ -12,13 +12,15 @@ from typing import Callable
 import numpy as np
 from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Flaky
 
 from scanprops import expect
 from scanprops.cases import KEYWORD, Case, literal
 from scanprops.failure import PropertyFailure, mismatch, plain
+from scanprops.isolation import SubmissionError
 from scanprops.problem import Out, Problem
 from scanprops.seam import Grad, ImplFailure, Jaxpr, Jit, OnDevice, Plain, Seam, Single, Vmap
-from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, within
+from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, grad_budget, within
 from scanprops.strategies.pools import STRUCTURE_LENGTHS
 
 VMAP_BATCH = 3
@@ -33,7 +35,10 @@ def hypothesis_check(strategy, check: Callable, examples=(), max_examples: int |
 
     @given(strategy)
     def prop(drawn):
-        check(drawn)
+        try:
+            check(drawn)
+        except SubmissionError as exc:  # the run or the submission, not this input: stop at once
+            raise _Stop(exc) from None
 
     for ex in reversed(examples):  # decorators apply bottom-up: keep the listed order
         prop = example(ex)(prop)
@@ -42,7 +47,36 @@ def hypothesis_check(strategy, check: Callable, examples=(), max_examples: int |
         current = settings(current, max_examples=min(max_examples, current.max_examples))
     if phases is not None:
         current = settings(current, phases=phases)
-    current(prop)()
+    try:
+        current(prop)()
+    except _Stop as stop:
+        raise stop.error from None
+    except Flaky as exc:
+        raise _not_reproduced(exc) from None
+
+
+class _Stop(BaseException):
+    """Carries a SubmissionError (a spent time budget, tampering) out of Hypothesis, which would
+    otherwise take it for a failing input and replay it, to meet it again elsewhere and report
+    "inconsistent results" (a BaseException is not caught by Hypothesis as a test failure)."""
+
+    def __init__(self, error: SubmissionError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _not_reproduced(exc: Exception) -> Exception:
+    """A failure that did not happen again when Hypothesis replayed the same input: the first
+    failure, saying so (its verdict stays `fail`: a result must be a function of the input)."""
+    inner = list(getattr(exc, "exceptions", ()) or ([exc.__cause__] if exc.__cause__ else []))
+    first = next((e for e in inner if isinstance(e, (PropertyFailure, SubmissionError))), None)
+    if isinstance(first, SubmissionError):
+        return first
+    note = ("  note:      the same input, run again, did not fail this way: the result is not a function "
+            "of the input (random numbers, global state, the time, or a call near its deadline)")
+    if isinstance(first, PropertyFailure):
+        return PropertyFailure(first.problem, first.family, first.text + "\n" + note, first.case)
+    return AssertionError(f"{exc}\n{note}")
 
 
 def call(seam: Seam, problem: Problem, family: str, case: Case, how=Plain()):
@@ -266,16 +300,14 @@ def grad(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
         wrt = tuple(w for w in problem.differentiable if w not in case.omitted())  # an omitted one is a constant
         actual = call(seam, problem, "grad", case, Grad(wrt, cot)).value
         expected = expect.grad(problem, case, wrt, cot)
-        for arg, act_tree, exp_tree in zip(wrt, actual, expected):
+        for arg, act_tree, exp_tree, mag_tree in zip(wrt, actual, expected.values, expected.magnitudes):
             exp_leaves, act_leaves = named_leaves(arg, exp_tree), named_leaves(arg, act_tree)
             if [n for n, _ in exp_leaves] != [n for n, _ in act_leaves]:
                 raise plain(problem.name, "grad", case, f"the gradient with respect to `{arg}` has another structure",
                             f"  expected:  {[n for n, _ in exp_leaves]}", f"  got:       {[n for n, _ in act_leaves]}")
-            for (name, exp), (_, act) in zip(exp_leaves, act_leaves):
+            for (name, exp), (_, act), (_, mag) in zip(exp_leaves, act_leaves, named_leaves(arg, mag_tree)):
                 require_same_shapes(problem, "grad", case, exp, act)
-                gscale = np.maximum(np.max(np.abs(np.asarray(budget.scale)), initial=0.0),
-                                    np.max(np.abs(exp), initial=0.0))
-                gbudget = Budget(budget.steps, budget.width, gscale)
+                gbudget = grad_budget(budget, exp, mag)
                 if not within(act, exp, gbudget.atol(GRAD_FACTOR)):
                     nonfinite = not np.all(np.isfinite(act))
                     hint = ("the gradient is not finite: a NaN/inf in an unused branch (jnp.where) still "

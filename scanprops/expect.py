@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -54,24 +55,48 @@ def _x64():
     return x64(True)
 
 
-_GRADS: dict[bytes, tuple] = {}
+@dataclass(frozen=True)
+class OracleGradient:
+    """The oracle's gradient with respect to each differentiated argument, and beside each entry
+    the magnitude of what its reverse pass subtracts there, which the gradient's rounding
+    allowance is scaled by (scanprops/tolerance.py `grad_budget`).
+
+    The cotangent c has mixed signs by design (a gradient that drops a term must not hide), and
+    its signs make the contributions of the loop's steps cancel: under c, terms of size 1 may sum
+    to 4e-5 while float32 rounds them at their own size. So the gradient is computed twice more,
+    under c's positive and its negative part, each a gradient whose contributions do not cancel
+    through c; vjp(c) = vjp(c+) - vjp(c-), and `magnitudes` = |vjp(c+)| + |vjp(c-)|, which is
+    never less than |vjp(c)| nor than |vjp(|c|)|. (A magnitude that also removed the signs
+    inside the Jacobians, the reverse pass evaluated on absolute values, was tried: through a
+    recurrent weight of mixed signs it grows like ||W||^T, 1e74 at T = 80, since rounding
+    errors propagate through W, not |W|; the floor of `grad_budget` covers that cancellation.)"""
+
+    values: tuple
+    magnitudes: tuple
 
 
-def grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray) -> tuple:
+_GRADS: dict[bytes, OracleGradient] = {}
+
+
+def grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray) -> OracleGradient:
     """d vdot(cotangent, oracle(case)) / d case[w] for each w in `wrt`, by JAX autodiff of the
-    float64 Python loop. Memoised: several tests of one process ask for the same case, and
-    later runs find it on disk (scanprops/grad_store.py) while the compilation cache is on."""
+    float64 Python loop, with its magnitudes. Memoised: several tests of one process ask for the
+    same case, and later runs find it on disk (scanprops/grad_store.py) while the compilation
+    cache is on."""
     key = grad_store.request(problem.name, case, wrt, cotangent)
     if key not in _GRADS:
-        stored = grad_store.load(key, tuple(case[w] for w in wrt))
+        arguments = tuple(case[w] for w in wrt)
+        stored = grad_store.load(key, arguments + arguments)
         if stored is None:
             stored = _grad(problem, case, wrt, cotangent)
             grad_store.save(key, stored)
-        _GRADS[key] = stored
+        _GRADS[key] = OracleGradient(stored[: len(wrt)], stored[len(wrt):])
     return _GRADS[key]
 
 
 def _grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray) -> tuple:
+    """The gradients, then their magnitudes: one forward pass, and one reverse pass batched over
+    three cotangents."""
     import jax
     import jax.numpy as jnp
 
@@ -84,14 +109,19 @@ def _grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndar
         ]
         cot = jnp.asarray(cotangent, jnp.float64)
 
-        def scalar(*vs):
+        def oracle(*vs):
             call = list(args)
             for k, v in zip(ks, vs):
                 call[k] = v
-            return jnp.vdot(cot, jnp.asarray(problem.oracle(jnp, *call)))
+            return jnp.asarray(problem.oracle(jnp, *call))
 
-        g = jax.grad(scalar, argnums=tuple(range(len(ks))))(*[args[k] for k in ks])
-        return tuple(jax.tree_util.tree_map(lambda a: np.asarray(a, np.float64), x) for x in g)
+        _, vjp = jax.vjp(oracle, *[args[k] for k in ks])
+        # the three reverse passes as one, batched over c, its positive and its negative part
+        three = jax.vmap(vjp)(jnp.stack([cot, jnp.maximum(cot, 0.0), jnp.maximum(-cot, 0.0)]))
+        grads = jax.tree_util.tree_map(lambda a: a[0], three)
+        mags = jax.tree_util.tree_map(lambda a: jnp.abs(a[1]) + jnp.abs(a[2]), three)
+        as_numpy = lambda x: jax.tree_util.tree_map(lambda a: np.asarray(a, np.float64), x)  # noqa: E731
+        return tuple(as_numpy(g) for g in grads) + tuple(as_numpy(m) for m in mags)
 
 
 def cotangent_for(shape: tuple[int, ...]) -> np.ndarray:

@@ -37,6 +37,11 @@ above this.
 - values:      |actual - oracle| <= u * scale * min(SAFETY * n, LAMBDA * sqrt(n))   (elementwise)
 - gradients:   the same with GRAD_FACTOR more: reverse mode replays each step's
                operations and multiplies by per-step Jacobians of magnitude <= 1 here.
+               A gradient entry is a sum of products along the loop (under the fixed
+               mixed-sign cotangent, terms of size 1 may cancel to 1e-5), so its scale is
+               the magnitude of what the oracle's reverse pass subtracts at that entry
+               (scanprops/expect.py `OracleGradient`), never less than the floor used
+               before: the value's largest operand and the gradient's largest entry.
 - transforms:  jit, vmap and another device each give another float32 result within the
                value budget of the exact one, so two results may differ by twice it.
                (XLA may reorder a sum under jit, so bitwise equality would be wrong.)
@@ -75,6 +80,8 @@ class Budget:
     # A running error bound computed along the oracle's trajectory (absolute, per output
     # element or one for all), used instead of the formula where the row derives one.
     running: float | np.ndarray | None = None
+    scale_name: str = "scale"  # what `scale` measures, as the failure message names it
+
 
     @property
     def roundings(self) -> int:
@@ -105,9 +112,20 @@ class Budget:
         n = self.roundings
         rule = f"{SAFETY:g} x n" if SAFETY * n <= LAMBDA * np.sqrt(n) else f"{LAMBDA:g} x sqrt(n)"
         return (
-            f"{factor:g} x {rule} x u x scale({float(scale[at] if at else scale.max()):.3g}), "
+            f"{factor:g} x {rule} x u x {self.scale_name}({float(scale[at] if at else scale.max()):.3g}), "
             f"n = steps({self.steps}) x width({self.width}) = {allowed:.3g}"
         )
+
+
+def grad_budget(value: Budget, expected: np.ndarray, magnitudes: np.ndarray) -> Budget:
+    """The allowance of one gradient leaf (to be used with GRAD_FACTOR): the roundings of the
+    value's budget, scaled entry by entry by the magnitude of what the oracle's reverse pass
+    subtracts there (`magnitudes`, see scanprops/expect.py `OracleGradient`), or by the floor
+    when that is larger: the value's largest operand and the gradient's largest entry."""
+    floor = max(float(np.max(np.abs(np.asarray(value.scale, np.float64)), initial=0.0)),
+                float(np.max(np.abs(np.asarray(expected, np.float64)), initial=0.0)))
+    scale = np.maximum(floor, np.asarray(magnitudes, np.float64))
+    return Budget(value.steps, value.width, scale, scale_name="magnitude")
 
 
 def within(actual: np.ndarray, expected: np.ndarray, atol: float | np.ndarray) -> bool:

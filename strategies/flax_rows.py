@@ -91,21 +91,30 @@ def _uniform(shape: tuple[int, ...], salt: int) -> np.ndarray:
     return np.random.default_rng(salt).uniform(-2, 2, shape).astype(np.float32)
 
 
+# x of this size puts most pre-activations past tanh's and the sigmoid's knees (|x @ W| ~ 10),
+# where a clamp or a cheaper approximation of the activation shows; the large input, whose
+# state is carried over many steps, forgets its first saturated step.
+SATURATING = 8.0
+
+
 def module_edge_cases() -> tuple[Case, ...]:
-    """T = 0 and T = 1, H = 1 (with the largest seed), all-zero x."""
+    """T = 0 and T = 1, H = 1 (with the largest seed), all-zero x, a saturating x."""
     return (
         Case.of(seed=0, x=_uniform((3,), 1), hidden=3, T=0),  # only the initial tanh(x @ W)
         Case.of(seed=1, x=_uniform((4,), 2), hidden=4, T=1),
         Case.of(seed=LARGEST_SEED, x=_uniform((1,), 3), hidden=1, T=3),  # H = 1
         Case.of(seed=3, x=np.zeros(8, np.float32), hidden=8, T=2),  # zero x stays zero
+        Case.of(seed=1, x=_uniform((4,), 7) * np.float32(SATURATING), hidden=4, T=1),
     )
 
 
 def gru_edge_cases() -> tuple[Case, ...]:
-    """T = 0 (the zero carry comes back), T = 1, H = D = 1 (with the largest seed), all-zero x."""
+    """T = 0 (the zero carry comes back), T = 1, H = D = 1 (with the largest seed), all-zero x,
+    a saturating x."""
     return (
         Case.of(seed=0, x=np.zeros((0, 2), np.float32), hidden=3),  # T = 0
         Case.of(seed=1, x=_uniform((1, 5), 5), hidden=8),  # T = 1
         Case.of(seed=LARGEST_SEED, x=_uniform((3, 1), 6), hidden=1),  # H = 1, D = 1
         Case.of(seed=3, x=np.zeros((2, 3), np.float32), hidden=2),  # zero x, zero biases: zero carry
+        Case.of(seed=3, x=_uniform((2, 3), 8) * np.float32(SATURATING), hidden=2),
     )
