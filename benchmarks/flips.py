@@ -63,8 +63,9 @@ def work(modules: list[str], k: str) -> list[tuple[str, str]]:
 
 def hunt(pairs: list[tuple[str, str]], seeds: list[int], examples: int, family_names: list[str]) -> list[dict]:
     """Run every property of every pair under each seed; one record per (pair, property, seed)."""
-    settings.register_profile("flips", parent=settings.get_profile("thorough"), max_examples=examples)
-    settings.load_profile("flips")  # thorough's sizes: the large axes read the profile's name
+    # thorough's sizes (the large axes read the profile's name) at the examples asked for
+    settings.register_profile("thorough", parent=settings.get_profile("thorough"), max_examples=examples)
+    settings.load_profile("thorough")
     current: dict = {}
     real_given, real_check = families.given, families.hypothesis_check
 
@@ -100,8 +101,8 @@ def hunt(pairs: list[tuple[str, str]], seeds: list[int], examples: int, family_n
                                     examples=current["examples"], seconds=time.perf_counter() - start,
                                     failure=failure))
                 print(f"{'FALSE ALARM' if failure else 'ok':<11} {module_name:<40} {row:<20} {family:<11} "
-                      f"seed {seed:<4} {current['examples']:>4} examples {records[-1]['seconds']:>6.1f} s",
-                      flush=True)
+                      f"seed {seed:<4} {current['examples']:>4} examples {records[-1]['seconds']:>6.1f} s"
+                      + ("\n" + failure[:2000] if failure else ""), flush=True)
     return records
 
 

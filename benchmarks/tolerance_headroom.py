@@ -22,6 +22,7 @@ import argparse
 import importlib
 import time
 
+import jax
 import numpy as np
 from hypothesis import settings
 
@@ -30,7 +31,7 @@ from scanprops import devices
 devices.force_cpu_devices(4)
 
 import scanprops.props.families as families  # noqa: E402
-from scanprops import profiles  # noqa: E402,F401  (registers the profiles)
+from scanprops import expect, profiles  # noqa: E402,F401  (profiles registers the profiles)
 from scanprops.catalog import CATALOG  # noqa: E402
 from scanprops.seam import Seam  # noqa: E402
 from scanprops.tolerance import GRAD_FACTOR  # noqa: E402
@@ -40,14 +41,28 @@ ADMITS: dict[tuple[str, str], list[float]] = {}
 CURRENT: list[tuple[str, str]] = []
 _within = families.within
 _grad_budget = families.grad_budget
-# For `grad`, the same figures under the floor alone (the rule before the reverse pass's
-# magnitudes scaled the allowance), on the same draws: the last gradient budget's floor.
-FLOOR: list = []
+_oracle_grad = expect.grad
+# For `grad` the property asks for the reverse pass's magnitudes only where the floor alone
+# fails; here both rules are measured on every draw: the full rule's figures in the main line,
+# the floor's in a second. The gradient request being judged, and its leaves met so far:
+GRADIENT: dict = {}
+FLOOR: list = []  # the floor's allowance of the leaf being judged (one at most)
 
 
-def recording_grad_budget(value, expected, magnitudes):
-    FLOOR.append(_grad_budget(value, expected, np.zeros_like(np.asarray(magnitudes, np.float64))).atol(GRAD_FACTOR))
-    return _grad_budget(value, expected, magnitudes)
+def recording_grad(problem, case, wrt, cot):
+    GRADIENT.update(request=(problem, case, wrt, cot), leaf=0)
+    return _oracle_grad(problem, case, wrt, cot)
+
+
+def recording_grad_budget(value, expected, magnitudes=None):
+    if magnitudes is not None:  # the property's second look: the answer is the same as below
+        return _grad_budget(value, expected, magnitudes)
+    FLOOR[:] = [_grad_budget(value, expected).atol(GRAD_FACTOR)]
+    leaves = jax.tree_util.tree_leaves(expect.grad_magnitudes(*GRADIENT["request"]))
+    mag = leaves[GRADIENT["leaf"]]
+    GRADIENT["leaf"] += 1
+    assert mag.shape == np.shape(expected), "leaves met out of order"
+    return _grad_budget(value, expected, mag)
 
 
 def recording_within(actual, expected, atol):
@@ -104,6 +119,7 @@ def main() -> None:
     settings.load_profile(name)
     families.within = recording_within
     families.grad_budget = recording_grad_budget
+    expect.grad = recording_grad
     seam = Seam(importlib.import_module(args.impl), args.impl)
     print(f"{'function':<22} {'property':<10} {'worst / allowed':>16} {'admits (rel)':>13} "
           f"{'admits at large':>16} {'seconds':>8}")

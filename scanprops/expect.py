@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -55,48 +54,59 @@ def _x64():
     return x64(True)
 
 
-@dataclass(frozen=True)
-class OracleGradient:
-    """The oracle's gradient with respect to each differentiated argument, and beside each entry
-    the magnitude of what its reverse pass subtracts there, which the gradient's rounding
-    allowance is scaled by (scanprops/tolerance.py `grad_budget`).
+_GRADS: dict[bytes, tuple] = {}
+
+
+def grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray) -> tuple:
+    """d vdot(cotangent, oracle(case)) / d case[w] for each w in `wrt`, by JAX autodiff of the
+    float64 Python loop. Memoised: several tests of one process ask for the same case, and
+    later runs find it on disk (scanprops/grad_store.py) while the compilation cache is on."""
+    return _remembered("gradient", problem, case, wrt, cotangent)
+
+
+def grad_magnitudes(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray) -> tuple:
+    """For each entry of `grad`, the magnitude of what its reverse pass subtracts there, which
+    the gradient's rounding allowance is scaled by (scanprops/tolerance.py `grad_budget`).
 
     The cotangent c has mixed signs by design (a gradient that drops a term must not hide), and
     its signs make the contributions of the loop's steps cancel: under c, terms of size 1 may sum
-    to 4e-5 while float32 rounds them at their own size. So the gradient is computed twice more,
-    under c's positive and its negative part, each a gradient whose contributions do not cancel
-    through c; vjp(c) = vjp(c+) - vjp(c-), and `magnitudes` = |vjp(c+)| + |vjp(c-)|, which is
-    never less than |vjp(c)| nor than |vjp(|c|)|. (A magnitude that also removed the signs
-    inside the Jacobians, the reverse pass evaluated on absolute values, was tried: through a
-    recurrent weight of mixed signs it grows like ||W||^T, 1e74 at T = 80, since rounding
-    errors propagate through W, not |W|; the floor of `grad_budget` covers that cancellation.)"""
-
-    values: tuple
-    magnitudes: tuple
-
-
-_GRADS: dict[bytes, OracleGradient] = {}
+    to 4e-5 while float32 rounds them at their own size. So the gradient is taken under c's
+    positive and its negative part, each a gradient whose contributions do not cancel through c:
+    vjp(c) = vjp(c+) - vjp(c-), and the magnitude is |vjp(c+)| + |vjp(c-)|, never less than
+    |vjp(c)| nor than |vjp(|c|)|. (A magnitude that also removed the signs inside the Jacobians,
+    the reverse pass evaluated on absolute values, was tried: through a recurrent weight of mixed
+    signs it grows like || |W| ||^T, 1e74 at T = 80, while rounding errors propagate through W,
+    not |W|; the floor of `grad_budget` covers that cancellation.) Asked for only where the
+    floor alone would fail the gradient, since a larger scale can only pass more: a passing run
+    pays nothing for it."""
+    return _remembered("magnitudes", problem, case, wrt, cotangent)
 
 
-def grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray) -> OracleGradient:
-    """d vdot(cotangent, oracle(case)) / d case[w] for each w in `wrt`, by JAX autodiff of the
-    float64 Python loop, with its magnitudes. Memoised: several tests of one process ask for the
-    same case, and later runs find it on disk (scanprops/grad_store.py) while the compilation
-    cache is on."""
-    key = grad_store.request(problem.name, case, wrt, cotangent)
+def _remembered(kind: str, problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray) -> tuple:
+    key = grad_store.request(problem.name, case, wrt, cotangent, kind)
     if key not in _GRADS:
-        arguments = tuple(case[w] for w in wrt)
-        stored = grad_store.load(key, arguments + arguments)
+        stored = grad_store.load(key, tuple(case[w] for w in wrt))
         if stored is None:
-            stored = _grad(problem, case, wrt, cotangent)
+            c = np.asarray(cotangent, np.float64)
+            if kind == "gradient":
+                (stored,) = _reverse(problem, case, wrt, [c])
+            else:
+                plus, minus = _reverse(problem, case, wrt, [np.maximum(c, 0.0), np.maximum(-c, 0.0)])
+                stored = tuple(_tree_map(lambda p, m: np.abs(p) + np.abs(m), a, b) for a, b in zip(plus, minus))
             grad_store.save(key, stored)
-        _GRADS[key] = OracleGradient(stored[: len(wrt)], stored[len(wrt):])
+        _GRADS[key] = stored
     return _GRADS[key]
 
 
-def _grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray) -> tuple:
-    """The gradients, then their magnitudes: one forward pass, and one reverse pass batched over
-    three cotangents."""
+def _tree_map(fn, *trees):
+    import jax
+
+    return jax.tree_util.tree_map(fn, *trees)
+
+
+def _reverse(problem: Problem, case: Case, wrt: tuple[str, ...], cotangents: list[np.ndarray]) -> list[tuple]:
+    """vjp(oracle)(c) for each cotangent c: one forward pass, op by op in float64, and its reverse
+    pass (batched over the cotangents when there are several)."""
     import jax
     import jax.numpy as jnp
 
@@ -104,10 +114,9 @@ def _grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndar
     ks = [names.index(w) for w in wrt]
     with _x64():
         args = [
-            v if n in problem.static else jax.tree_util.tree_map(lambda a: jnp.asarray(a, jnp.float64), as64(v))
+            v if n in problem.static else _tree_map(lambda a: jnp.asarray(a, jnp.float64), as64(v))
             for n, v in zip(names, case.values)
         ]
-        cot = jnp.asarray(cotangent, jnp.float64)
 
         def oracle(*vs):
             call = list(args)
@@ -116,12 +125,11 @@ def _grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndar
             return jnp.asarray(problem.oracle(jnp, *call))
 
         _, vjp = jax.vjp(oracle, *[args[k] for k in ks])
-        # the three reverse passes as one, batched over c, its positive and its negative part
-        three = jax.vmap(vjp)(jnp.stack([cot, jnp.maximum(cot, 0.0), jnp.maximum(-cot, 0.0)]))
-        grads = jax.tree_util.tree_map(lambda a: a[0], three)
-        mags = jax.tree_util.tree_map(lambda a: jnp.abs(a[1]) + jnp.abs(a[2]), three)
-        as_numpy = lambda x: jax.tree_util.tree_map(lambda a: np.asarray(a, np.float64), x)  # noqa: E731
-        return tuple(as_numpy(g) for g in grads) + tuple(as_numpy(m) for m in mags)
+        stacked = jnp.asarray(np.stack(cotangents), jnp.float64)
+        batch = jax.vmap(vjp)(stacked) if len(cotangents) > 1 else tuple(
+            _tree_map(lambda a: a[None], g) for g in vjp(stacked[0]))
+        return [tuple(_tree_map(lambda a: np.asarray(a[i], np.float64), g) for g in batch)
+                for i in range(len(cotangents))]
 
 
 def cotangent_for(shape: tuple[int, ...]) -> np.ndarray:

@@ -93,5 +93,7 @@ def save(request: bytes, grads: tuple) -> None:
         pass
 
 
-def request(name: str, case, wrt: tuple[str, ...], cotangent: np.ndarray) -> bytes:
-    return pickle.dumps((name, case, wrt, np.asarray(cotangent)))
+def request(name: str, case, wrt: tuple[str, ...], cotangent: np.ndarray, kind: str = "gradient") -> bytes:
+    """The key of one stored result: its kind ("gradient", or its "magnitudes", expect.py), row,
+    input, differentiated arguments and cotangent."""
+    return pickle.dumps((kind, name, case, wrt, np.asarray(cotangent)))

@@ -40,7 +40,7 @@ above this.
                A gradient entry is a sum of products along the loop (under the fixed
                mixed-sign cotangent, terms of size 1 may cancel to 1e-5), so its scale is
                the magnitude of what the oracle's reverse pass subtracts at that entry
-               (scanprops/expect.py `OracleGradient`), never less than the floor used
+               (scanprops/expect.py `grad_magnitudes`), never less than the floor used
                before: the value's largest operand and the gradient's largest entry.
 - transforms:  jit, vmap and another device each give another float32 result within the
                value budget of the exact one, so two results may differ by twice it.
@@ -117,13 +117,16 @@ class Budget:
         )
 
 
-def grad_budget(value: Budget, expected: np.ndarray, magnitudes: np.ndarray) -> Budget:
+def grad_budget(value: Budget, expected: np.ndarray, magnitudes: np.ndarray | None = None) -> Budget:
     """The allowance of one gradient leaf (to be used with GRAD_FACTOR): the roundings of the
     value's budget, scaled entry by entry by the magnitude of what the oracle's reverse pass
-    subtracts there (`magnitudes`, see scanprops/expect.py `OracleGradient`), or by the floor
-    when that is larger: the value's largest operand and the gradient's largest entry."""
+    subtracts there (`magnitudes`, see scanprops/expect.py `grad_magnitudes`), or by the floor
+    when that is larger: the value's largest operand and the gradient's largest entry. Without
+    `magnitudes`, the floor alone, which can only allow less."""
     floor = max(float(np.max(np.abs(np.asarray(value.scale, np.float64)), initial=0.0)),
                 float(np.max(np.abs(np.asarray(expected, np.float64)), initial=0.0)))
+    if magnitudes is None:
+        return Budget(value.steps, value.width, floor)
     scale = np.maximum(floor, np.asarray(magnitudes, np.float64))
     return Budget(value.steps, value.width, scale, scale_name="magnitude")
 
