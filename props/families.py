@@ -310,8 +310,12 @@ def grad(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                 gbudget = grad_budget(budget, exp)
                 right = within(act, exp, gbudget.atol(GRAD_FACTOR))
                 if not right:  # that was the floor alone: the full scale can only allow more
-                    magnitudes = expect.grad_magnitudes(problem, case, wrt, cot)[i]
-                    gbudget = grad_budget(budget, exp, named_leaves(arg, magnitudes)[j][1])
+                    magnitudes = named_leaves(arg, expect.grad_magnitudes(problem, case, wrt, cot)[i])[j][1]
+                    gbudget = grad_budget(budget, exp, magnitudes)
+                    right = within(act, exp, gbudget.atol(GRAD_FACTOR))
+                if not right:
+                    spread = named_leaves(arg, expect.grad_spread(problem, case, wrt, cot)[i])[j][1]
+                    gbudget = grad_budget(budget, exp, magnitudes, spread)
                     right = within(act, exp, gbudget.atol(GRAD_FACTOR))
                 if not right:
                     nonfinite = not np.all(np.isfinite(act))

@@ -21,7 +21,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from scanprops import isolation, report
+from scanprops import isolation, profiles, report
 
 VENV = "/opt/scanprops"
 # The platform's own limit on one grading job: the run's budget plus installing nothing (all
@@ -121,7 +121,7 @@ mkdir -p /autograder/results
 
 def prairielearn(args, out: Path) -> Path:
     harness = _harness(out, args.harness)
-    budget = args.time_budget if args.time_budget is not None else isolation.DEFAULT_TIME_BUDGET_S
+    budget = args.time_budget if args.time_budget is not None else profiles.time_budget_s(profiles.chosen(args.profile))
     docker = f"""# The external grader's image: build it, push it to a registry PrairieLearn can pull from.
 FROM python:3.11-slim
 WORKDIR /scanprops

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from scanprops import isolation
+from scanprops import profiles
 
 
 def check(args) -> int:
@@ -52,7 +52,8 @@ def parser() -> argparse.ArgumentParser:
     def common(p):
         p.add_argument("--functions", metavar="NAME,...", help="only these catalog functions (default: all)")
         p.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
-                       help=f"wall-clock budget for one module's run (default {isolation.DEFAULT_TIME_BUDGET_S:g})")
+                       help=f"wall-clock budget for one module's run (default {profiles.BUDGET_AT_10_S:g}, "
+                       f"{profiles.time_budget_s('thorough'):g} under `thorough`)")
         p.add_argument("--profile", choices=("default", "ci", "thorough"), default=None,
                        help="Hypothesis profile (default: `default`, or `ci` when $CI is set)")
         p.add_argument("--require-sandbox", default=None, metavar="LAYER,...",

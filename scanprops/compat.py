@@ -18,6 +18,9 @@ one of these APIs outside the files `GUARDED` allows. Measured on the pairs of v
 | `jax_threefry_partitionable` default | False | False | True | True | True | True | True |
 | shard_map's check rejects a scan from a constant carry | - | - | - | yes | yes | yes | yes |
 | `jax._src.lru_cache._CACHE_SUFFIX` (private) | - | yes | yes | yes | yes | yes | yes |
+| `Primitive.get_bind_params` returns | (subfuns, params) | | | | | | params |
+
+(The last row was measured on the oldest and the newest pair only; `bind` accepts either form.)
 """
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ GUARDED: dict[str, tuple[str, tuple[str, ...]]] = {
     "jax.make_mesh": ("from 0.4.38", ("scanprops/compat.py",)),
     "jax_threefry_partitionable": ("default False before 0.5, True from 0.5: every random stream changed",
                                    ("scanprops/compat.py",)),
+    "get_bind_params": ("(subfuns, params) in 0.4.30, params alone in 0.10", ("scanprops/compat.py",)),
     "jax._src": ("private, any release may change it", ("scanprops/sandbox_child.py",)),
 }
 
@@ -99,6 +103,13 @@ def shard_map(f, mesh, in_specs, out_specs, check: bool = True):
     from jax.experimental.shard_map import shard_map as legacy
 
     return legacy(f, mesh=mesh, in_specs=in_specs, out_specs=out_specs, check_rep=check)
+
+
+def bind(eqn, values: list):
+    """Apply a jaxpr equation's primitive to `values`, as `jax.core.eval_jaxpr` does."""
+    given = eqn.primitive.get_bind_params(eqn.params)
+    subfuns, params = given if isinstance(given, tuple) else ((), given)
+    return eqn.primitive.bind(*subfuns, *values, **params)
 
 
 def surface() -> dict[str, bool]:

@@ -4,7 +4,8 @@ Draws are derandomized, so every run, and every submission a grader runs, asks t
 same gradients; each is the Python loop differentiated op by op in float64 (seconds for the
 Flax rows, most of it compiling). They are kept in the judge's cache folder (scanprops/
 compile_cache.py: on and off with it), under `oracle-grads-<digest>/`, where the digest hashes
-the sources that decide a gradient (the oracles, the catalog, expect.py, problem.py, compat.py)
+the sources that decide a gradient (the oracles, the catalog, expect.py, perturbed.py, problem.py,
+compat.py)
 and NumPy's version (the folder is per JAX version already): a changed oracle starts afresh. A
 file is named by a hash of the request (row, input, arguments, cotangent) and holds the
 gradient's leaves only, as .npz without pickle; the tree comes from the input's own arguments,
@@ -25,7 +26,7 @@ import jax
 import numpy as np
 
 _FOLDER: Path | None = None
-SOURCES = ("oracles", "catalog", "expect.py", "problem.py", "compat.py")  # under scanprops/
+SOURCES = ("oracles", "catalog", "expect.py", "perturbed.py", "problem.py", "compat.py")  # under scanprops/
 
 
 def _digest() -> str:

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanprops import confinement, isolation, report, submissions
+from scanprops import confinement, isolation, profiles, report, submissions
 from scanprops.runner import GRACE_S, pytest_args, run_isolated
 
 PLATFORMS = ("gradescope", "exercism", "prairielearn")
@@ -79,7 +79,7 @@ def grade_one(sub: submissions.Submission, folder: Path, harness: str, args,
         return json.loads((folder / "report.json").read_text()), stamp.get("seconds", 0.0), True
     for stale in ("graded.json", "report.json"):
         (folder / stale).unlink(missing_ok=True)
-    budget = args.time_budget if args.time_budget is not None else isolation.DEFAULT_TIME_BUDGET_S
+    budget = args.time_budget if args.time_budget is not None else profiles.time_budget_s(profiles.chosen(args.profile))
     required = getattr(args, "require_sandbox", None)
     run = run_isolated(pytest_args(str(sub.module), report=str(folder / "report.json"), jobs=0,
                                    functions=functions, time_budget=budget, profile=args.profile,

@@ -152,7 +152,6 @@ WARDEN_GRACE_S = 5.0  # the warden kills and reaps everything in well under a se
 STRIKES = 2
 # A child that has imported this many modules is replaced before it imports another (see above).
 RECYCLE_AFTER_MODULES = 12
-DEFAULT_TIME_BUDGET_S = 600.0
 
 _BUDGET_END: float | None = None  # wall-clock time (time.time()) at which the run's budget ends
 _BUDGET_S: float | None = None

@@ -57,8 +57,9 @@ def pytest_addoption(parser):
                     help="CPU devices to force for the `devices` property on CPU-only hosts (default 4)")
     group.addoption("--time-budget", type=float, default=None, metavar="SECONDS",
                     help="wall-clock budget for the whole run; past it, the properties not yet judged are "
-                    f"reported `error` (default with --impl: {isolation.DEFAULT_TIME_BUDGET_S:g}; a correct "
-                    "full-catalog run takes about 2 minutes on 2 CPU cores; none for the harness's own tests)")
+                    f"reported `error` (default with --impl: {profiles.BUDGET_AT_10_S:g} at 10 examples per "
+                    f"property, {profiles.time_budget_s('thorough'):g} under `thorough`: a correct full-catalog "
+                    "run takes a fifth of that on 2 CPU cores; none for the harness's own tests)")
     group.addoption("--functions", default=None, metavar="NAME,...",
                     help="verify only these catalog functions (an assignment's subset); the others are "
                     "reported `skipped`")
@@ -145,7 +146,7 @@ def pytest_configure(config):
         spec = config.getoption("impl") or os.environ.get("SCAN_IMPL") or loading.DEFAULT_IMPL
         budget = config.getoption("time_budget")
         if budget is None and spec != loading.DEFAULT_IMPL:  # a submission: always bounded
-            budget = isolation.DEFAULT_TIME_BUDGET_S
+            budget = profiles.time_budget_s(profile)
         state = State(spec=spec, resolved=loading.resolve(spec, Path(config.invocation_params.dir)),
                       profile=profile, budget_s=budget, budget_end=None if budget is None else time.time() + budget,
                       cache=cache)
@@ -191,8 +192,16 @@ def _chosen_functions(config, catalog) -> frozenset | None:
 
 def pytest_collection_modifyitems(session, config, items):
     """--functions and --only-provided: deselect, the same way in every xdist worker (each
-    decides from the controller's probe, so their collections agree)."""
+    decides from the controller's probe, so their collections agree). A profile that draws more
+    than the default's examples gives each test a longer limit (scanprops/profiles.py), unless
+    --timeout is given."""
     state = config.stash.get(_STATE, None)
+    if state is not None and config.getoption("timeout", None) is None:
+        limit = profiles.per_test_timeout_s(state.profile)
+        if limit > profiles.TEST_TIMEOUT_AT_10_S:
+            for item in items:
+                if item.get_closest_marker("timeout") is None:
+                    item.add_marker(pytest.mark.timeout(limit))
     if state is None or (state.chosen is None and not config.getoption("only_provided")):
         return
     keep, drop = [], []

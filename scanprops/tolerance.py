@@ -117,17 +117,25 @@ class Budget:
         )
 
 
-def grad_budget(value: Budget, expected: np.ndarray, magnitudes: np.ndarray | None = None) -> Budget:
+def grad_budget(value: Budget, expected: np.ndarray, magnitudes: np.ndarray | None = None,
+                spread: np.ndarray | None = None) -> Budget:
     """The allowance of one gradient leaf (to be used with GRAD_FACTOR): the roundings of the
-    value's budget, scaled entry by entry by the magnitude of what the oracle's reverse pass
-    subtracts there (`magnitudes`, see scanprops/expect.py `grad_magnitudes`), or by the floor
-    when that is larger: the value's largest operand and the gradient's largest entry. Without
-    `magnitudes`, the floor alone, which can only allow less."""
+    value's budget, scaled entry by entry by the largest of
+    - the floor: the value's largest operand and the gradient's largest entry;
+    - the magnitude of what the oracle's reverse pass subtracts there (`magnitudes`,
+      scanprops/expect.py `grad_magnitudes`);
+    - the scale at which the value's n roundings, adding up like a random walk, make the spread
+      that perturbed runs of the oracle's gradient show (`spread`, scanprops/perturbed.py):
+      spread / (sqrt(n) u), so the allowance is at least GRAD_FACTOR min(SAFETY sqrt(n), LAMBDA)
+      times that spread.
+    Each is asked for only where the ones before fail: a larger scale can only allow more."""
     floor = max(float(np.max(np.abs(np.asarray(value.scale, np.float64)), initial=0.0)),
                 float(np.max(np.abs(np.asarray(expected, np.float64)), initial=0.0)))
     if magnitudes is None:
         return Budget(value.steps, value.width, floor)
     scale = np.maximum(floor, np.asarray(magnitudes, np.float64))
+    if spread is not None:
+        scale = np.maximum(scale, np.asarray(spread, np.float64) / (U32 * np.sqrt(value.roundings)))
     return Budget(value.steps, value.width, scale, scale_name="magnitude")
 
 
