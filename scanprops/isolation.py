@@ -21,9 +21,9 @@ message; its first reply says which it applied, checked where the kernel shows t
 in sandbox_child.py; their sizes are set here (environment variables, below).
 
 Only data comes back: the child sends builtins (numbers, strings, tuples, lists, dicts, bytes)
-and this side unpickles them with a loader that refuses every class, then rebuilds NumPy arrays
-from raw bytes of an allowed numeric dtype, in the structure the call kind allows (a bare array
-or a flat tuple of arrays; for grad, one array or dict of arrays per argument).
+and this side unpickles them with a loader that refuses every class (scanprops/wire.py), then
+rebuilds NumPy arrays from raw bytes of an allowed numeric dtype, in the structure the call kind
+allows (scanprops/payloads.py).
 
 A call that runs past its deadline gets the child killed and fails with CallTimeout; a child that
 dies (os._exit, a crash, a signal, a resource limit) fails the call too; either way the next call
@@ -92,9 +92,10 @@ from typing import Any
 
 import numpy as np
 
-from scanprops import compile_cache, confinement, wire
+from scanprops import compile_cache, confinement, payloads, wire
 from scanprops.cases import Case
-from scanprops.seam import Grad, How, ImplFailure, Jaxpr, JaxprStats, Jit, OnDevice, Outcome, Plain, Single, Vmap
+from scanprops.call import (AnswerKeyImport, BudgetSpent, CallTimeout, Grad, How, ImplFailure, Jaxpr, Jit,
+                            ProtocolViolation, SandboxMissing, Single, SubmissionError, Tampering, Vmap)
 
 CHILD_SCRIPT = Path(__file__).resolve().parent / "sandbox_child.py"
 WARDEN_SCRIPT = Path(__file__).resolve().parent / "warden.py"
@@ -182,44 +183,6 @@ def set_budget(end: float | None, total: float | None) -> None:
 
 def budget_left() -> float | None:
     return None if _BUDGET_END is None else _BUDGET_END - time.time()
-
-
-# --- what can go wrong -------------------------------------------------------------------------
-class CallTimeout(ImplFailure):
-    """The call did not return within the deadline (its process was killed)."""
-
-    def __init__(self, function: str, deadline: float):
-        super().__init__(
-            f"{function} did not finish within {deadline:g} s",
-            f"The call ran in a separate process, which was stopped after {deadline:g} s. A loop whose "
-            "condition never becomes false runs forever: a while_loop without an iteration cap, or "
-            "with a stopping test that float32 can never meet (or a call that sleeps or waits).",
-        )
-        self.deadline = deadline
-
-
-class SubmissionError(Exception):
-    """The submission cannot be judged at all (verdict `error`), whichever property met it."""
-
-
-class Tampering(SubmissionError):
-    pass
-
-
-class AnswerKeyImport(SubmissionError):
-    pass
-
-
-class BudgetSpent(SubmissionError):
-    pass
-
-
-class ProtocolViolation(SubmissionError):
-    pass
-
-
-class SandboxMissing(SubmissionError):
-    """A layer the run requires (--require-sandbox) could not be applied on this machine."""
 
 
 def required_layers(text: str | None = None) -> tuple[str, ...]:
@@ -317,109 +280,6 @@ def _child_path(ref: ModuleRef | None) -> list[str]:
         base.append(entry)
     extra = [] if ref is None else list(ref.path) + ([str(ROOT)] if ref.trusted else [])
     return list(dict.fromkeys(extra + base))
-
-
-# --- data across the pipe ------------------------------------------------------------------------------
-def _encode_arg(value: Any) -> tuple:
-    coeffs = getattr(value, "coeffs", None)
-    if callable(value) and isinstance(coeffs, tuple):  # strategies.functions.Poly
-        return ("poly", tuple(float(c) for c in coeffs))
-    if callable(value):
-        raise TypeError(f"cannot send the callable {value!r} to the isolated process")
-    return ("value", value)
-
-
-def encode_call(case: Case) -> tuple[tuple, list]:
-    """The call a case describes, as the child runs it: the names of the arguments it passes, in
-    call order (a name, or ("keyword", name) for one passed by keyword; omitted arguments are
-    not sent), and their encoded values."""
-    sent = case.sent
-    return (tuple(("keyword", k) if kw else k for k, _, kw in sent), [_encode_arg(v) for _, v, _ in sent])
-
-
-def _encode_spec(value: Any) -> tuple:
-    """An input's shape and dtype without its values (what the child exports a program from)."""
-    if type(value) is dict:
-        return ("specs", {k: _encode_spec(v) for k, v in value.items()})
-    arr = np.asarray(value)
-    return ("spec", tuple(int(n) for n in arr.shape), arr.dtype.str)
-
-
-def _encode_how(how: How) -> tuple:
-    if isinstance(how, Plain):
-        return ("plain",)
-    if isinstance(how, Jit):
-        return ("jit",)
-    if isinstance(how, Single):
-        return ("single",)
-    if isinstance(how, Grad):
-        return ("grad", tuple(how.wrt), np.asarray(how.cotangent))
-    if isinstance(how, Vmap):
-        return ("vmap", [encode_call(c)[1] for c in how.batch], tuple(how.mapped))
-    if isinstance(how, OnDevice):
-        return ("device", int(how.index))
-    if isinstance(how, Jaxpr):
-        return ("jaxpr",)
-    raise TypeError(f"unknown call kind {how!r}")
-
-
-ALLOWED_DTYPES = {np.dtype(t).str for t in (
-    np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
-    np.float16, np.float32, np.float64, np.complex64, np.complex128)}
-
-
-def _array(data: Any, what: str) -> np.ndarray:
-    if not (type(data) is tuple and len(data) == 4 and data[0] == "a" and type(data[1]) is str
-            and type(data[2]) is tuple and all(type(n) is int and n >= 0 for n in data[2]) and type(data[3]) is bytes):
-        raise ProtocolViolation(f"{what}: the isolated process sent back {wire.describe(data)}, not an array")
-    _, dtype, shape, raw = data
-    if dtype not in ALLOWED_DTYPES:
-        raise ImplFailure(f"{what} returned an array of dtype {dtype}, not a plain NumPy number type.")
-    dt = np.dtype(dtype)
-    if len(raw) != dt.itemsize * int(np.prod(shape, dtype=np.int64)):
-        raise ProtocolViolation(f"{what}: the isolated process sent {len(raw)} bytes for a {dtype}{list(shape)} array")
-    return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
-
-
-def _decode_output(data: Any, what: str) -> Any:
-    """A bare array or a flat tuple of arrays."""
-    if type(data) is tuple and len(data) == 2 and data[0] == "t" and type(data[1]) is list:
-        return tuple(_array(item, what) for item in data[1])
-    return _array(data, what)
-
-
-def _decode_grads(data: Any, wrt: tuple[str, ...], what: str) -> tuple:
-    if not (type(data) is tuple and len(data) == 2 and data[0] == "t" and type(data[1]) is list
-            and len(data[1]) == len(wrt)):
-        raise ProtocolViolation(f"{what}: the isolated process sent back {wire.describe(data)}")
-    out = []
-    for item in data[1]:
-        if type(item) is tuple and len(item) == 2 and item[0] == "d" and type(item[1]) is list:
-            entries = {}
-            for entry in item[1]:
-                if not (type(entry) is tuple and len(entry) == 2 and type(entry[0]) is str):
-                    raise ProtocolViolation(f"{what}: the isolated process sent back {wire.describe(entry)}")
-                entries[entry[0]] = _array(entry[1], what)
-            out.append(entries)
-        else:
-            out.append(_array(item, what))
-    return tuple(out)
-
-
-def _decode_result(how: How, payload: Any, devices: Any, function: str) -> Any:
-    if not (type(devices) is tuple and all(type(d) is str for d in devices)):
-        raise ProtocolViolation(f"{function}: the isolated process sent devices {wire.describe(devices)}")
-    if isinstance(how, Jaxpr):  # the runner's ("hlo", ..., value); in-process make_jaxpr's ("jaxpr", ...)
-        if not (type(payload) is tuple and len(payload) in (4, 5) and payload[0] in ("hlo", "jaxpr")
-                and len(payload) == (5 if payload[0] == "hlo" else 4) and type(payload[1]) is int
-                and type(payload[2]) is tuple and all(type(s) is str for s in payload[2]) and type(payload[3]) is int):
-            raise ProtocolViolation(f"{function}: the isolated process sent back {wire.describe(payload)}")
-        value = _decode_output(payload[4], function) if payload[0] == "hlo" else None
-        return JaxprStats(payload[1], payload[2], payload[3], value)
-    if isinstance(how, Grad):
-        return Outcome(_decode_grads(payload, tuple(how.wrt), f"grad of {function}"), devices)
-    what = f"vmap of {function}" if isinstance(how, Vmap) else function
-    return Outcome(_decode_output(payload, what), devices)
 
 
 # --- the child's output ------------------------------------------------------------------------------
@@ -691,9 +551,9 @@ class Executor:
             if isinstance(how, _PROGRAM_KINDS):
                 result = self._run_exported(ref, function, static, case, how)
             else:
-                payload = (ref.spec, function, tuple(static), *encode_call(case), _encode_how(how))
+                payload = (ref.spec, function, tuple(static), *payloads.encode_call(case), payloads.encode_how(how))
                 _, reply = self._request(ref, "call", payload, self.deadline, function)
-                result = _decode_result(how, *reply, function)
+                result = payloads.decode_result(how, *reply, function)
         except CallTimeout as exc:
             self._timed_out[key] = exc
             if test is not None:
@@ -721,10 +581,10 @@ class Executor:
         if isinstance(how, Grad):
             args = [np.asarray(how.cotangent), *args]
         kind = "grad" if isinstance(how, Grad) else "vmap" if isinstance(how, Vmap) else "jit"
-        names = encode_call(case)[0]
-        specs = [_encode_spec(v) if n not in static else _encode_arg(v) for n, v, _ in sent]
+        names = payloads.encode_call(case)[0]
+        specs = [payloads.encode_spec(v) if n not in static else payloads.encode_arg(v) for n, v, _ in sent]
         asked = (ref.spec, function, tuple(static), names, specs,
-                 ("grad", tuple(how.wrt), _encode_spec(np.asarray(how.cotangent))) if isinstance(how, Grad) else
+                 ("grad", tuple(how.wrt), payloads.encode_spec(np.asarray(how.cotangent))) if isinstance(how, Grad) else
                  ("vmap", len(how.batch), tuple(how.mapped)) if isinstance(how, Vmap) else ("jit",))
         key = pickle.dumps(asked)
         if key not in self._blobs:
@@ -740,13 +600,13 @@ class Executor:
             self._blobs[key] = reply[0]
             _keep(self._program_file(ref, key), reply[0])
         blob = self._blobs[key]
-        values = [_encode_arg(v) for v in args]
+        values = [payloads.encode_arg(v) for v in args]
         if isinstance(how, Jaxpr):
             _, reply = self._program(("inspect_program", (blob, function, values)), function)
-            return _decode_result(how, *reply, function)
+            return payloads.decode_result(how, *reply, function)
         wrt = tuple(how.wrt) if isinstance(how, Grad) else ()
         _, reply = self._program(("run", (blob, function, kind, wrt, values)), function)
-        return _decode_result(how, *reply, function)
+        return payloads.decode_result(how, *reply, function)
 
     def inspect(self, module: Any, catalog: dict[str, tuple[tuple[str, ...], str]]) -> dict:
         """Import the implementation in the child (ImplFailure with the reason if it cannot be)
