@@ -370,7 +370,7 @@ class _Process:
         self._replies = Connection(parent_reads, writable=False)
         self._nonce = wire.new_nonce()
         try:
-            self._requests.send_bytes(wire.encode(self._nonce, "config", config))
+            self._requests.send_bytes(wire.encode(self._nonce, wire.Config(config)))
         except OSError:
             pass  # it died at once: wait_ready says so
 
@@ -384,16 +384,16 @@ class _Process:
         nonce, started = self._nonce, None
         try:
             if self._replies.poll(deadline):
-                started = wire.decode_reply(self._replies.recv_bytes(65536), nonce, {"ready": 2})[1]
+                started = wire.decode_reply(self._replies.recv_bytes(65536), nonce, wire.Config)
         except (EOFError, OSError, wire.ProtocolError):
             started = None
-        if started is None or type(started[1]) is not dict:
+        if started is None:
             code = self.stop(grace=2.0)
             raise ImplFailure(f"the process for isolated calls did not start ({_exit_text(code)})",
                               self.death_detail(code))
         # Sent before any submission code ran in it: what it applied to itself, not a claim of the
         # submission's; seccomp and the network namespace are also read from the kernel's view.
-        self.layers = _checked_layers(started[1], started[0])
+        self.layers = _checked_layers(started.layers, started.pid)
         self._ready = True
         missing = [f"{name} ({self.layers.get(name, 'not reported')})" for name in require
                    if not confinement.applied(self.layers.get(name))]
@@ -404,14 +404,14 @@ class _Process:
                 f"machine {'; '.join(missing)} could not be applied. Run where the kernel offers them (see the "
                 "README's threat model), or grade without --require-sandbox.")
 
-    def exchange(self, kind: str, payload: tuple, limit: float, function: str, *, by_budget: bool,
-                 budget_text: str, importing: bool = False) -> tuple[str, tuple]:
-        """Send one request and read its reply: (kind, payload) as wire.decode_reply checked it.
+    def exchange(self, request, limit: float, function: str, *, by_budget: bool, budget_text: str,
+                 importing: bool = False):
+        """Send one request (a wire record) and read its reply: the record wire.decode_reply rebuilt.
         Past `limit` the process is stopped (BudgetSpent, or CallTimeout); a death, an oversized
         reply or a frame out of protocol stop it too."""
         nonce = wire.new_nonce()
         try:
-            self._requests.send_bytes(wire.encode(nonce, kind, payload))
+            self._requests.send_bytes(wire.encode(nonce, request))
             if not self._replies.poll(limit):
                 self.stop()
                 if by_budget:
@@ -432,7 +432,7 @@ class _Process:
             self.stop()  # answer the next request
             raise
         try:
-            return wire.decode_reply(data, nonce)
+            return wire.decode_reply(data, nonce, type(request))
         except wire.ProtocolError as exc:
             self.stop()
             raise ProtocolViolation(f"{function}: the isolated process broke the protocol: {exc}") from None
@@ -551,9 +551,9 @@ class Executor:
             if isinstance(how, _PROGRAM_KINDS):
                 result = self._run_exported(ref, function, static, case, how)
             else:
-                payload = (ref.spec, function, tuple(static), *payloads.encode_call(case), payloads.encode_how(how))
-                _, reply = self._request(ref, "call", payload, self.deadline, function)
-                result = payloads.decode_result(how, *reply, function)
+                request = wire.Call(ref.spec, function, tuple(static), *payloads.encode_call(case), payloads.encode_how(how))
+                reply = self._request(ref, request, self.deadline, function)
+                result = payloads.decode_result(how, reply.value, reply.devices, function)
         except CallTimeout as exc:
             self._timed_out[key] = exc
             if test is not None:
@@ -594,19 +594,19 @@ class Executor:
             except OSError:
                 self._blobs[key] = None
         if self._blobs[key] is None:
-            _, reply = self._request(ref, "export", asked, self.deadline, function)
-            if type(reply[0]) is not bytes:
-                raise ProtocolViolation(f"{function}: the isolated process sent {wire.describe(reply[0])}, not a program")
-            self._blobs[key] = reply[0]
-            _keep(self._program_file(ref, key), reply[0])
+            program = self._request(ref, wire.Export(*asked), self.deadline, function).value
+            if type(program) is not bytes:
+                raise ProtocolViolation(f"{function}: the isolated process sent {wire.describe(program)}, not a program")
+            self._blobs[key] = program
+            _keep(self._program_file(ref, key), program)
         blob = self._blobs[key]
         values = [payloads.encode_arg(v) for v in args]
         if isinstance(how, Jaxpr):
-            _, reply = self._program(("inspect_program", (blob, function, values)), function)
-            return payloads.decode_result(how, *reply, function)
+            reply = self._program(wire.InspectProgram(blob, function, values), function)
+            return payloads.decode_result(how, reply.value, reply.devices, function)
         wrt = tuple(how.wrt) if isinstance(how, Grad) else ()
-        _, reply = self._program(("run", (blob, function, kind, wrt, values)), function)
-        return payloads.decode_result(how, *reply, function)
+        reply = self._program(wire.Run(blob, function, kind, wrt, values), function)
+        return payloads.decode_result(how, reply.value, reply.devices, function)
 
     def inspect(self, module: Any, catalog: dict[str, tuple[tuple[str, ...], str]]) -> dict:
         """Import the implementation in the child (ImplFailure with the reason if it cannot be)
@@ -614,8 +614,7 @@ class Executor:
         ref = module_ref(module)
         if self._verdict is not None:
             raise self._verdict
-        _, payload = self._request(ref, "inspect", (ref.spec, dict(catalog)), self.deadline, f"inspecting {ref.label}")
-        info = payload[0]
+        info = self._request(ref, wire.Inspect(ref.spec, dict(catalog)), self.deadline, f"inspecting {ref.label}").value
         if not (type(info) is dict and type(info.get("provided")) is list
                 and all(type(n) is str and n in catalog for n in info["provided"])
                 and type(info.get("signature")) is dict
@@ -630,8 +629,7 @@ class Executor:
         word, never used for a verdict."""
         if not self._child.alive():
             return None
-        _, payload = self._checked(self._child, "stats", (), self.deadline, "compile statistics")
-        stats = payload[0]
+        stats = self._checked(self._child, wire.Stats(), self.deadline, "compile statistics").value
         if stats is None:
             return None
         if not (type(stats) is dict and all(type(k) is str and type(v) in (int, float) for k, v in stats.items())):
@@ -657,7 +655,9 @@ class Executor:
             "compile_stats": _COMPILE_STATS and ref is not None,
         }
 
-    def _request(self, ref: ModuleRef, kind: str, payload: tuple, deadline: float, function: str) -> tuple:
+    def _request(self, ref: ModuleRef, request, deadline: float, function: str) -> wire.Ok:
+        """`request` (a wire record) to the child for `ref`, started afresh and the module
+        imported first where needed; its Ok reply (the other replies raised)."""
         if (not self._child.alive() or self._trusted != ref.trusted
                 or self._cache_dir != self._cache_for(ref)
                 or ref.spec not in self._loaded and len(self._loaded) >= RECYCLE_AFTER_MODULES):
@@ -667,29 +667,29 @@ class Executor:
             self._sources = {}
             self._trusted = ref.trusted
             self._child.launch(self._config(ref, self._cache_dir))
-            if kind != "inspect" and not self._runner.alive():  # JAX starts in both at once (the
+            if not isinstance(request, wire.Inspect) and not self._runner.alive():  # JAX starts in both at once (the
                 self._runner.launch(self._config(None, compile_cache.runner_folder(_CACHE)))  # probe needs none)
             self._child.wait_ready(self.import_deadline, self.require)
         if ref.spec not in self._loaded:
-            kind_, reply = self._checked(self._child, "load", (ref.spec, ref.label), self.import_deadline,
-                                         f"importing {ref.label}", importing=True)
-            if kind_ == "load_error":
-                raise ImplFailure(wire.text(reply[0]))
+            reply = self._checked(self._child, wire.Load(ref.spec, ref.label), self.import_deadline,
+                                  f"importing {ref.label}", importing=True)
+            if isinstance(reply, wire.NotImported):
+                raise ImplFailure(wire.text(reply.text))
             self._loaded.add(ref.spec)
-        return self._checked(self._child, kind, payload, deadline, function)
+        return self._checked(self._child, request, deadline, function)
 
-    def _program(self, request: tuple, function: str) -> tuple:
+    def _program(self, request, function: str) -> wire.Ok:
         """A request to the runner (started here when none runs: it serves every submission of
         this process, and imports none)."""
         if not self._runner.alive():
             self._runner.launch(self._config(None, compile_cache.runner_folder(_CACHE)))
         if self._runner.launched():
             self._runner.wait_ready(self.import_deadline, self.require)
-        return self._checked(self._runner, *request, self.deadline, function)
+        return self._checked(self._runner, request, self.deadline, function)
 
-    def _checked(self, process: _Process, kind: str, payload: tuple, deadline: float, function: str,
-                 importing: bool = False) -> tuple:
-        """One exchange under the run's budget; the reply kinds that are not results raised."""
+    def _checked(self, process: _Process, request, deadline: float, function: str, importing: bool = False):
+        """One exchange under the run's budget: the Ok reply (or NotImported, to a Load); the replies
+        that are not results raised."""
         left = budget_left()
         limit, by_budget = deadline, False
         if left is not None and left < deadline:
@@ -697,32 +697,32 @@ class Executor:
                 self.close()
                 raise BudgetSpent(self._budget_text())
             limit, by_budget = left, True
-        kind, payload = process.exchange(kind, payload, limit, function, by_budget=by_budget,
-                                         budget_text=self._budget_text() if by_budget else "", importing=importing)
-        if kind == "ok" or kind == "load_error":
-            return kind, payload
-        if kind == "fail":
-            raise ImplFailure(wire.text(payload[0]), wire.text(payload[1]))
-        if kind == "memory":
-            raise ImplFailure(f"{wire.text(payload[0])}; the isolated process may use {self.memory_mb} MB beyond "
+        reply = process.exchange(request, limit, function, by_budget=by_budget,
+                                 budget_text=self._budget_text() if by_budget else "", importing=importing)
+        if isinstance(reply, (wire.Ok, wire.NotImported)):
+            return reply
+        if isinstance(reply, wire.Fail):
+            raise ImplFailure(wire.text(reply.summary), wire.text(reply.detail))
+        if isinstance(reply, wire.OutOfMemory):
+            raise ImplFailure(f"{wire.text(reply.text)}; the isolated process may use {self.memory_mb} MB beyond "
                               "what JAX reserves (SCANPROPS_CHILD_MEMORY_MB)",
                               "A result or an intermediate array far larger than the inputs: an outer product "
                               "or a broadcast that should not happen, or memory kept across calls.")
-        if kind == "answer_key":
+        if isinstance(reply, wire.AnswerKey):
             self._verdict = AnswerKeyImport(
                 f"the submission tried to use the harness's own code, the reference implementations and "
-                f"oracles (the answer key): {wire.text(payload[0])}. A submission must be its own work.")
+                f"oracles (the answer key): {wire.text(reply.text)}. A submission must be its own work.")
             self.close()
             raise self._verdict
-        if kind == "tamper":
+        if isinstance(reply, wire.Tampered):
             self._verdict = Tampering(
                 f"the submission changed JAX, NumPy or Python builtins while being imported or called: "
-                f"{wire.text(payload[0])}. The harness cannot judge code that replaces the functions it "
+                f"{wire.text(reply.text)}. The harness cannot judge code that replaces the functions it "
                 "uses; define your own functions instead of assigning to library attributes.")
             self.close()
             raise self._verdict
-        process.stop()
-        raise ProtocolViolation(f"{function}: the isolated process sent a {kind!r} reply where none belongs")
+        process.stop()  # wire.answers(request) allows no other record
+        raise ProtocolViolation(f"{function}: the isolated process sent a {type(reply).__name__} reply where none belongs")
 
     def _program_file(self, ref: ModuleRef, asked: bytes) -> Path | None:
         """Where the judge keeps the program a submission's child exported for one request, across

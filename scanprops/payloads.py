@@ -112,8 +112,6 @@ def _decode_grads(data: Any, wrt: tuple[str, ...], what: str) -> tuple:
 
 
 def decode_result(how: How, payload: Any, devices: Any, function: str) -> Any:
-    if not (type(devices) is tuple and all(type(d) is str for d in devices)):
-        raise ProtocolViolation(f"{function}: the isolated process sent devices {wire.describe(devices)}")
     if isinstance(how, Jaxpr):  # the runner's ("hlo", ..., value); in-process make_jaxpr's ("jaxpr", ...)
         if not (type(payload) is tuple and len(payload) in (4, 5) and payload[0] in ("hlo", "jaxpr")
                 and len(payload) == (5 if payload[0] == "hlo" else 4) and type(payload[1]) is int

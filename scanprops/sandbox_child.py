@@ -999,7 +999,8 @@ def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
     wire = _load_sibling("wire")
     read_fd, write_fd = _hide_pipes(read_fd, write_fd)
     requests, replies = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
-    start_nonce, _, config = wire.decode_request(requests.recv_bytes())
+    start_nonce, start = wire.decode_request(requests.recv_bytes())
+    config = start.settings
     confinement = _load_sibling("confinement")
     parent = warden_pid or config["parent_pid"]
     confinement.die_with_parent(parent)
@@ -1039,69 +1040,68 @@ def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
     guard = Guard()
     _install_audit_hook(guard, config["trusted"], config["harness_dirs"], os.getcwd(), cache_dir)
     send = replies.send_bytes
-    send(wire.encode(start_nonce, "ready", (os.getpid(), layers)))
+    send(wire.encode(start_nonce, wire.Ready(os.getpid(), layers)))
     runner = config.get("role") == "runner"
     modules: dict = {}
 
     def verdict_after():
         """A reply that overrides the call's: answer-key attempts and tampering."""
         if guard.attempts:
-            return "answer_key", ("; ".join(dict.fromkeys(guard.attempts))[:MAX_TEXT],)
+            return wire.AnswerKey("; ".join(dict.fromkeys(guard.attempts))[:MAX_TEXT])
         changed = guard.changes()
         if changed:
-            return "tamper", (", ".join(changed)[:MAX_TEXT],)
+            return wire.Tampered(", ".join(changed)[:MAX_TEXT])
         return None
 
     while True:
         try:
-            nonce, kind, payload = wire.decode_request(requests.recv_bytes())
+            nonce, request = wire.decode_request(requests.recv_bytes())
         except (EOFError, OSError):
             return
         try:
-            if runner and kind == "run":
-                blob, function, program_kind, wrt, values = payload
-                reply = ("ok", run_program(blob, function, program_kind, wrt, [decode_arg(v) for v in values]))
-            elif runner and kind == "inspect_program":
-                blob, function, values = payload
-                _, text, _ = runnable(blob, function)
-                value, _ = run_program(blob, function, "jit", (), [decode_arg(v) for v in values])
-                reply = ("ok", (("hlo", *program_stats(text), value), ()))
+            if runner and isinstance(request, wire.Run):
+                values = [decode_arg(v) for v in request.values]
+                reply = wire.Ok(*run_program(request.program, request.function, request.kind, request.wrt, values))
+            elif runner and isinstance(request, wire.InspectProgram):
+                _, text, _ = runnable(request.program, request.function)
+                values = [decode_arg(v) for v in request.values]
+                value, _ = run_program(request.program, request.function, "jit", (), values)
+                reply = wire.Ok(("hlo", *program_stats(text), value), ())
             elif runner:
-                reply = ("fail", (f"the runner runs programs only, not {kind!r}", ""))
-            elif kind == "load":
-                spec, label = payload
-                modules[spec] = load(spec, label)
-                reply = ("ok", (None, ()))
-            elif kind == "stats":
-                reply = ("ok", (tally.take() if tally is not None else None, ()))
-            elif kind == "inspect":
-                spec, catalog = payload
-                reply = ("ok", (inspect_module(modules[spec], catalog), ()))
-            elif kind in ("call", "export"):
-                spec, function, static, names, values, how = payload
-                fn = getattr(modules[spec], function)
-                args = [decode_arg(v) for v in values]
-                if kind == "export":
-                    reply = ("ok", (export_call(fn, function, static, names, args, how), ()))
+                reply = wire.Fail(f"the runner runs programs only, not {type(request).__name__}", "")
+            elif isinstance(request, wire.Load):
+                modules[request.spec] = load(request.spec, request.label)
+                reply = wire.Ok(None, ())
+            elif isinstance(request, wire.Stats):
+                reply = wire.Ok(tally.take() if tally is not None else None, ())
+            elif isinstance(request, wire.Inspect):
+                reply = wire.Ok(inspect_module(modules[request.spec], request.catalog), ())
+            elif isinstance(request, (wire.Call, wire.Export)):
+                fn = getattr(modules[request.spec], request.function)
+                args = [decode_arg(v) for v in request.values]
+                if isinstance(request, wire.Export):
+                    program = export_call(fn, request.function, request.static, request.names, args, request.how)
+                    reply = wire.Ok(program, ())
                 else:
+                    how = request.how
                     if how[0] == "vmap":
                         how = ("vmap", [[decode_arg(v) for v in vals] for vals in how[1]], how[2])
-                    reply = ("ok", run_call(fn, function, static, names, args, how))
+                    reply = wire.Ok(*run_call(fn, request.function, request.static, request.names, args, how))
             else:
-                reply = ("fail", (f"unknown request {kind!r}", ""))
+                reply = wire.Fail(f"unknown request {type(request).__name__}", "")
         except LoadError as exc:
-            reply = ("load_error", (str(exc)[:MAX_TEXT],))
+            reply = wire.NotImported(str(exc)[:MAX_TEXT])
         except MemoryLimit as exc:
-            reply = ("memory", (exc.summary[:MAX_TEXT],))
+            reply = wire.OutOfMemory(exc.summary[:MAX_TEXT])
         except CallError as exc:
-            reply = ("fail", (exc.summary[:MAX_TEXT], exc.detail[:MAX_TEXT]))
+            reply = wire.Fail(exc.summary[:MAX_TEXT], exc.detail[:MAX_TEXT])
         except BaseException as exc:  # noqa: BLE001  (the harness's own code failed: say so)
-            reply = ("fail", (f"the isolated process failed: {type(exc).__name__}: {_first_line(exc)}", ""))
+            reply = wire.Fail(f"the isolated process failed: {type(exc).__name__}: {_first_line(exc)}", "")
         reply = verdict_after() or reply
         try:
-            data = wire.encode(nonce, *reply)
+            data = wire.encode(nonce, reply)
         except Exception as exc:  # noqa: BLE001
-            data = wire.encode(nonce, "fail", (f"the result could not be sent back: {exc}", ""))
+            data = wire.encode(nonce, wire.Fail(f"the result could not be sent back: {exc}", ""))
         send(data)
 
 
