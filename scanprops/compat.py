@@ -24,7 +24,7 @@ from __future__ import annotations
 # raw API text -> (where it changed, the only files that may name it: their guard; this file may)
 GUARDED: dict[str, tuple[str, tuple[str, ...]]] = {
     "jax_num_cpu_devices": ("config option from 0.5; XLA_FLAGS before",
-                            ("scanprops/devices.py", "scanprops/sandbox_child.py")),
+                            ("scanprops/devices.py", "scanprops/child/main.py")),
     "xla_force_host_platform_device_count": ("the only way to force CPU devices before 0.5",
                                              ("scanprops/devices.py", "scanprops/isolation.py")),
     "jax.enable_x64": ("from 0.8", ("scanprops/compat.py",)),
@@ -35,7 +35,7 @@ GUARDED: dict[str, tuple[str, tuple[str, ...]]] = {
     "jax.make_mesh": ("from 0.4.38", ("scanprops/compat.py",)),
     "jax_threefry_partitionable": ("default False before 0.5, True from 0.5: every random stream changed",
                                    ("scanprops/compat.py",)),
-    "jax._src": ("private, any release may change it", ("scanprops/sandbox_child.py",)),
+    "jax._src": ("private, any release may change it", ("scanprops/child/compile_cache.py",)),
 }
 
 

@@ -7,18 +7,18 @@ child only exports the transformation with jax.export, from the inputs' shapes (
 values), once per signature; a second child, the runner, which never imports a submission, runs
 those programs on the inputs this process sends it (`Executor._run_exported`), so those verdicts
 rest on programs and values, not on what the submission's process says. The frames on every
-pipe are scanprops/wire.py's. The child is
-scanprops/sandbox_child.py, a script started by its path with `python -I -S` (a new
-interpreter, never a fork: the parent's JAX has threads running; and not multiprocessing's
-spawn, which would re-run the parent's main script), in a fresh temporary folder, with an
-environment of its own (no PYTEST_*, no SCANPROPS_*, no report path), stdin closed and its
-stdout and stderr drained into a small buffer. Between this process and the child runs the
+pipe are scanprops/wire.py's records. Both children run scanprops/child/main.py, a script started
+by its path with `python -I -S` (a new interpreter, never a fork: the parent's JAX has threads
+running; and not multiprocessing's spawn, which would re-run the parent's main script), in a
+fresh temporary folder, with an environment of its own (no PYTEST_*, no SCANPROPS_*, no report
+path), stdin closed and its stdout and stderr drained into a small buffer. Between this process
+and the child runs the
 warden (scanprops/warden.py, a child subreaper): stopping a child means asking the warden, which
 kills the child and everything it started. The child's kernel layers (scanprops/confinement.py:
 Landlock, seccomp, a network namespace) come with the file rules written here, in its start-up
 message; its first reply says which it applied, checked where the kernel shows them
 (`_checked_layers`), and `Executor.layers` keeps that. Its limits and Python guards are described
-in sandbox_child.py; their sizes are set here (environment variables, below).
+in scanprops/child/guards.py; their sizes are set here (environment variables, below).
 
 Only data comes back: the child sends builtins (numbers, strings, tuples, lists, dicts, bytes)
 and this side unpickles them with a loader that refuses every class (scanprops/wire.py), then
@@ -97,7 +97,7 @@ from scanprops.cases import Case
 from scanprops.call import (AnswerKeyImport, BudgetSpent, CallTimeout, Grad, How, ImplFailure, Jaxpr, Jit,
                             ProtocolViolation, SandboxMissing, Single, SubmissionError, Tampering, Vmap)
 
-CHILD_SCRIPT = Path(__file__).resolve().parent / "sandbox_child.py"
+CHILD_SCRIPT = Path(__file__).resolve().parent / "child" / "main.py"  # the child package's entry point
 WARDEN_SCRIPT = Path(__file__).resolve().parent / "warden.py"
 
 
@@ -355,7 +355,7 @@ class _Process:
         config = {**config, "role": self.role, "sandbox": {
             "files": confinement.file_rules(
                 import_path=config["path"], workdir=self._workdir, cache_dir=config["compile_cache"],
-                itself=str(CHILD_SCRIPT), hidden=config["harness_dirs"], trusted_root=config.pop("trusted_root")),
+                itself=str(CHILD_SCRIPT.parent), hidden=config["harness_dirs"], trusted_root=config.pop("trusted_root")),
             "processes": SANDBOX_PROCESSES, "apply": SANDBOX_LAYERS}}
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-S", str(WARDEN_SCRIPT), str(os.getpid()), f"{child_reads},{child_writes}", "--",
@@ -624,7 +624,7 @@ class Executor:
 
     def compile_stats(self) -> dict | None:
         """What the running child compiled since the last ask ({name: number}, see
-        sandbox_child.CompileTally), and reset its tallies; None when no child runs or it does
+        scanprops/child/tally.py), and reset its tallies; None when no child runs or it does
         not count (set_compile_stats). For the speed benchmark only: the numbers are the child's
         word, never used for a verdict."""
         if not self._child.alive():

@@ -5,44 +5,22 @@ which inputs, under which transformation) and get NumPy results back, or an `Imp
 that says what went wrong in words (the call kinds and results: scanprops/call.py). The
 description is plain data, so `Seam.run` sends every call to a sandboxed child process
 (scanprops/isolation.py) that alone imports and runs the code under test
-(scanprops/sandbox_child.py); the properties' own process never does.
+(scanprops/child/); the properties' own process never does. The harness's own tests and
+benchmarks may call its own implementations in their process (scanprops/in_process.py).
 """
 from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from scanprops import isolation
 from scanprops.call import Grad, How, ImplFailure, Jaxpr, JaxprStats, Jit, OnDevice, Outcome, Plain, Single, Vmap
 from scanprops.cases import Case
 
 # The call kinds and their results, which the properties name from here (scanprops/call.py).
-__all__ = ["Seam", "execute", "Grad", "How", "ImplFailure", "Jaxpr", "JaxprStats", "Jit", "OnDevice", "Outcome",
+__all__ = ["Seam", "Grad", "How", "ImplFailure", "Jaxpr", "JaxprStats", "Jit", "OnDevice", "Outcome",
            "Plain", "Single", "Vmap"]
-
-
-# --- executing a call ------------------------------------------------------------------------
-def execute(fn: Callable, function: str, static: tuple[str, ...], case: Case, how: How) -> Any:
-    """Run one described call of `fn` in this process; an Outcome, or JaxprStats for `Jaxpr`.
-
-    Only for the harness's own implementations (its tests and benchmarks): the properties never
-    call code under test in their own process, they go through `Seam.run` (a sandboxed child).
-    The call runs exactly as in the child (scanprops/sandbox_child.py), and its result is read
-    back the same way; any exception the code raises (or SystemExit) becomes an ImplFailure.
-    """
-    from scanprops import payloads, sandbox_child
-
-    names, encoded = payloads.encode_call(case)
-    args = [sandbox_child.decode_arg(v) for v in encoded]
-    wire = payloads.encode_how(how)
-    if wire[0] == "vmap":
-        wire = ("vmap", [[sandbox_child.decode_arg(v) for v in vals] for vals in wire[1]], wire[2])
-    try:
-        payload, devices = sandbox_child.run_call(fn, function, tuple(static), names, args, wire)
-    except sandbox_child.CallError as exc:
-        raise ImplFailure(exc.summary, exc.detail) from None
-    return payloads.decode_result(how, payload, devices, function)
 
 
 # --- the seam object the properties hold -----------------------------------------------------
