@@ -32,7 +32,8 @@ import numpy as np
 
 from impls.rnn_three_ways import VERSIONS
 from scanprops.cases import Case
-from scanprops.seam import Jaxpr, execute
+from scanprops.in_process import execute
+from scanprops.seam import Jaxpr
 from scanprops.strategies.lesson_scan import contraction_bound
 
 

@@ -112,7 +112,7 @@ def signature(problem, case) -> tuple:
 def setup(args) -> object:
     """Devices, profile, compile cache, compile counting; returns this process's CompileTally."""
     from scanprops import compile_cache, devices, isolation, profiles
-    from scanprops.sandbox_child import CompileTally
+    from scanprops.child.tally import CompileTally
 
     devices.force_cpu_devices(args.cpu_devices)
     profiles.load(args.profile)
@@ -291,7 +291,7 @@ def naive_test(problem, family: str, fn, examples: int):
 
     from scanprops import expect
     from scanprops.props import families
-    from scanprops.sandbox_child import jaxpr_stats
+    from scanprops.child.calls import jaxpr_stats
 
     def static_of(case):
         return tuple(i for i, n in enumerate(case.names) if n in problem.static)

@@ -17,7 +17,7 @@ from hypothesis.errors import Flaky
 from scanprops import expect
 from scanprops.cases import KEYWORD, Case, literal
 from scanprops.failure import PropertyFailure, mismatch, plain
-from scanprops.isolation import SubmissionError
+from scanprops.call import SubmissionError
 from scanprops.problem import Out, Problem
 from scanprops.seam import Grad, ImplFailure, Jaxpr, Jit, OnDevice, Plain, Seam, Single, Vmap
 from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, grad_budget, within

@@ -27,7 +27,7 @@ from __future__ import annotations
 # raw API text -> (where it changed, the only files that may name it: their guard; this file may)
 GUARDED: dict[str, tuple[str, tuple[str, ...]]] = {
     "jax_num_cpu_devices": ("config option from 0.5; XLA_FLAGS before",
-                            ("scanprops/devices.py", "scanprops/sandbox_child.py")),
+                            ("scanprops/devices.py", "scanprops/child/main.py")),
     "xla_force_host_platform_device_count": ("the only way to force CPU devices before 0.5",
                                              ("scanprops/devices.py", "scanprops/isolation.py")),
     "jax.enable_x64": ("from 0.8", ("scanprops/compat.py",)),
@@ -39,7 +39,7 @@ GUARDED: dict[str, tuple[str, tuple[str, ...]]] = {
     "jax_threefry_partitionable": ("default False before 0.5, True from 0.5: every random stream changed",
                                    ("scanprops/compat.py",)),
     "get_bind_params": ("(subfuns, params) in 0.4.30, params alone in 0.10", ("scanprops/compat.py",)),
-    "jax._src": ("private, any release may change it", ("scanprops/sandbox_child.py",)),
+    "jax._src": ("private, any release may change it", ("scanprops/child/compile_cache.py",)),
 }
 
 

@@ -14,7 +14,7 @@ Two kinds of folder, never shared, each keyed on the JAX and jaxlib versions:
   oracles' float64 gradients; and those gradients' values, scanprops/grad_store.py). No code
   under test ever writes here (a compiled program loaded from the cache is native code, and the
   judge must not run what a submission wrote) or reads it (the gradients are the answer key).
-- `code-under-test-<jax>-<jaxlib>/<key>/`: the sandboxed children (scanprops/sandbox_child.py),
+- `code-under-test-<jax>-<jaxlib>/<key>/`: the sandboxed children (scanprops/child/),
   whose audit hook lets them write there and in their temporary folder only. The parent
   chooses the folder and sends it; the child never derives it from its environment.
   `<key>` is per submission: `sha256-<first 16 hex digits>` of the implementation file's
@@ -29,7 +29,7 @@ Two kinds of folder, never shared, each keyed on the JAX and jaxlib versions:
   submission: what is cached there was compiled by a runner from StableHLO it checked, and no
   child of a submission can write there. Two students' identical programs compile once.
 JAX writes an entry in place, so a reader can meet it half written under -n auto; the children
-and the parent make the writes atomic (sandbox_child.use_compile_cache). Nothing is evicted: each
+and the parent make the writes atomic (scanprops/child/compile_cache.py). Nothing is evicted: each
 submission adds its folder (tens of MB); delete the cache root to reclaim the space.
 """
 from __future__ import annotations
@@ -99,7 +99,7 @@ def use(chosen: Folders | None) -> bool:
     import jax
 
     from scanprops import grad_store
-    from scanprops.sandbox_child import use_compile_cache
+    from scanprops.child.compile_cache import use_compile_cache  # what a child does with its own folder
 
     grad_store.use(None if chosen is None else chosen.judge)  # the oracle's gradients live there too
     return use_compile_cache(jax, None if chosen is None else chosen.judge)

@@ -1,6 +1,6 @@
 """Confinement the kernel enforces on the process that runs code under test.
 
-The audit hook and attribute checks in sandbox_child.py are Python, and native code (`ctypes`,
+The audit hook and attribute checks in scanprops/child/guards.py are Python, and native code (`ctypes`,
 raw system calls, `_posixsubprocess`) walks past them. The layers here are applied by the child
 to itself before any submission code runs, and the kernel keeps them for the rest of its life and
 for anything it could start; no code in the process can lift them:

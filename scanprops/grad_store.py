@@ -12,7 +12,7 @@ gradient's leaves only, as .npz without pickle; the tree comes from the input's 
 which a gradient mirrors, and a file whose leaves do not fit them is ignored and replaced.
 
 Only the judge's processes write here. Code under test never can: its child's audit hook
-refuses writes outside its own folders (scanprops/sandbox_child.py).
+refuses writes outside its own folders (scanprops/child/guards.py).
 """
 from __future__ import annotations
 

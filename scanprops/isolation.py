@@ -7,23 +7,23 @@ child only exports the transformation with jax.export, from the inputs' shapes (
 values), once per signature; a second child, the runner, which never imports a submission, runs
 those programs on the inputs this process sends it (`Executor._run_exported`), so those verdicts
 rest on programs and values, not on what the submission's process says. The frames on every
-pipe are scanprops/wire.py's. The child is
-scanprops/sandbox_child.py, a script started by its path with `python -I -S` (a new
-interpreter, never a fork: the parent's JAX has threads running; and not multiprocessing's
-spawn, which would re-run the parent's main script), in a fresh temporary folder, with an
-environment of its own (no PYTEST_*, no SCANPROPS_*, no report path), stdin closed and its
-stdout and stderr drained into a small buffer. Between this process and the child runs the
+pipe are scanprops/wire.py's records. Both children run scanprops/child/main.py, a script started
+by its path with `python -I -S` (a new interpreter, never a fork: the parent's JAX has threads
+running; and not multiprocessing's spawn, which would re-run the parent's main script), in a
+fresh temporary folder, with an environment of its own (no PYTEST_*, no SCANPROPS_*, no report
+path), stdin closed and its stdout and stderr drained into a small buffer. Between this process
+and the child runs the
 warden (scanprops/warden.py, a child subreaper): stopping a child means asking the warden, which
 kills the child and everything it started. The child's kernel layers (scanprops/confinement.py:
 Landlock, seccomp, a network namespace) come with the file rules written here, in its start-up
 message; its first reply says which it applied, checked where the kernel shows them
 (`_checked_layers`), and `Executor.layers` keeps that. Its limits and Python guards are described
-in sandbox_child.py; their sizes are set here (environment variables, below).
+in scanprops/child/guards.py; their sizes are set here (environment variables, below).
 
 Only data comes back: the child sends builtins (numbers, strings, tuples, lists, dicts, bytes)
-and this side unpickles them with a loader that refuses every class, then rebuilds NumPy arrays
-from raw bytes of an allowed numeric dtype, in the structure the call kind allows (a bare array
-or a flat tuple of arrays; for grad, one array or dict of arrays per argument).
+and this side unpickles them with a loader that refuses every class (scanprops/wire.py), then
+rebuilds NumPy arrays from raw bytes of an allowed numeric dtype, in the structure the call kind
+allows (scanprops/payloads.py).
 
 A call that runs past its deadline gets the child killed and fails with CallTimeout; a child that
 dies (os._exit, a crash, a signal, a resource limit) fails the call too; either way the next call
@@ -92,11 +92,12 @@ from typing import Any
 
 import numpy as np
 
-from scanprops import compile_cache, confinement, wire
+from scanprops import compile_cache, confinement, payloads, wire
 from scanprops.cases import Case
-from scanprops.seam import Grad, How, ImplFailure, Jaxpr, JaxprStats, Jit, OnDevice, Outcome, Plain, Single, Vmap
+from scanprops.call import (AnswerKeyImport, BudgetSpent, CallTimeout, Grad, How, ImplFailure, Jaxpr, Jit,
+                            ProtocolViolation, SandboxMissing, Single, SubmissionError, Tampering, Vmap)
 
-CHILD_SCRIPT = Path(__file__).resolve().parent / "sandbox_child.py"
+CHILD_SCRIPT = Path(__file__).resolve().parent / "child" / "main.py"  # the child package's entry point
 WARDEN_SCRIPT = Path(__file__).resolve().parent / "warden.py"
 
 
@@ -181,44 +182,6 @@ def set_budget(end: float | None, total: float | None) -> None:
 
 def budget_left() -> float | None:
     return None if _BUDGET_END is None else _BUDGET_END - time.time()
-
-
-# --- what can go wrong -------------------------------------------------------------------------
-class CallTimeout(ImplFailure):
-    """The call did not return within the deadline (its process was killed)."""
-
-    def __init__(self, function: str, deadline: float):
-        super().__init__(
-            f"{function} did not finish within {deadline:g} s",
-            f"The call ran in a separate process, which was stopped after {deadline:g} s. A loop whose "
-            "condition never becomes false runs forever: a while_loop without an iteration cap, or "
-            "with a stopping test that float32 can never meet (or a call that sleeps or waits).",
-        )
-        self.deadline = deadline
-
-
-class SubmissionError(Exception):
-    """The submission cannot be judged at all (verdict `error`), whichever property met it."""
-
-
-class Tampering(SubmissionError):
-    pass
-
-
-class AnswerKeyImport(SubmissionError):
-    pass
-
-
-class BudgetSpent(SubmissionError):
-    pass
-
-
-class ProtocolViolation(SubmissionError):
-    pass
-
-
-class SandboxMissing(SubmissionError):
-    """A layer the run requires (--require-sandbox) could not be applied on this machine."""
 
 
 def required_layers(text: str | None = None) -> tuple[str, ...]:
@@ -318,109 +281,6 @@ def _child_path(ref: ModuleRef | None) -> list[str]:
     return list(dict.fromkeys(extra + base))
 
 
-# --- data across the pipe ------------------------------------------------------------------------------
-def _encode_arg(value: Any) -> tuple:
-    coeffs = getattr(value, "coeffs", None)
-    if callable(value) and isinstance(coeffs, tuple):  # strategies.functions.Poly
-        return ("poly", tuple(float(c) for c in coeffs))
-    if callable(value):
-        raise TypeError(f"cannot send the callable {value!r} to the isolated process")
-    return ("value", value)
-
-
-def encode_call(case: Case) -> tuple[tuple, list]:
-    """The call a case describes, as the child runs it: the names of the arguments it passes, in
-    call order (a name, or ("keyword", name) for one passed by keyword; omitted arguments are
-    not sent), and their encoded values."""
-    sent = case.sent
-    return (tuple(("keyword", k) if kw else k for k, _, kw in sent), [_encode_arg(v) for _, v, _ in sent])
-
-
-def _encode_spec(value: Any) -> tuple:
-    """An input's shape and dtype without its values (what the child exports a program from)."""
-    if type(value) is dict:
-        return ("specs", {k: _encode_spec(v) for k, v in value.items()})
-    arr = np.asarray(value)
-    return ("spec", tuple(int(n) for n in arr.shape), arr.dtype.str)
-
-
-def _encode_how(how: How) -> tuple:
-    if isinstance(how, Plain):
-        return ("plain",)
-    if isinstance(how, Jit):
-        return ("jit",)
-    if isinstance(how, Single):
-        return ("single",)
-    if isinstance(how, Grad):
-        return ("grad", tuple(how.wrt), np.asarray(how.cotangent))
-    if isinstance(how, Vmap):
-        return ("vmap", [encode_call(c)[1] for c in how.batch], tuple(how.mapped))
-    if isinstance(how, OnDevice):
-        return ("device", int(how.index))
-    if isinstance(how, Jaxpr):
-        return ("jaxpr",)
-    raise TypeError(f"unknown call kind {how!r}")
-
-
-ALLOWED_DTYPES = {np.dtype(t).str for t in (
-    np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
-    np.float16, np.float32, np.float64, np.complex64, np.complex128)}
-
-
-def _array(data: Any, what: str) -> np.ndarray:
-    if not (type(data) is tuple and len(data) == 4 and data[0] == "a" and type(data[1]) is str
-            and type(data[2]) is tuple and all(type(n) is int and n >= 0 for n in data[2]) and type(data[3]) is bytes):
-        raise ProtocolViolation(f"{what}: the isolated process sent back {wire.describe(data)}, not an array")
-    _, dtype, shape, raw = data
-    if dtype not in ALLOWED_DTYPES:
-        raise ImplFailure(f"{what} returned an array of dtype {dtype}, not a plain NumPy number type.")
-    dt = np.dtype(dtype)
-    if len(raw) != dt.itemsize * int(np.prod(shape, dtype=np.int64)):
-        raise ProtocolViolation(f"{what}: the isolated process sent {len(raw)} bytes for a {dtype}{list(shape)} array")
-    return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
-
-
-def _decode_output(data: Any, what: str) -> Any:
-    """A bare array or a flat tuple of arrays."""
-    if type(data) is tuple and len(data) == 2 and data[0] == "t" and type(data[1]) is list:
-        return tuple(_array(item, what) for item in data[1])
-    return _array(data, what)
-
-
-def _decode_grads(data: Any, wrt: tuple[str, ...], what: str) -> tuple:
-    if not (type(data) is tuple and len(data) == 2 and data[0] == "t" and type(data[1]) is list
-            and len(data[1]) == len(wrt)):
-        raise ProtocolViolation(f"{what}: the isolated process sent back {wire.describe(data)}")
-    out = []
-    for item in data[1]:
-        if type(item) is tuple and len(item) == 2 and item[0] == "d" and type(item[1]) is list:
-            entries = {}
-            for entry in item[1]:
-                if not (type(entry) is tuple and len(entry) == 2 and type(entry[0]) is str):
-                    raise ProtocolViolation(f"{what}: the isolated process sent back {wire.describe(entry)}")
-                entries[entry[0]] = _array(entry[1], what)
-            out.append(entries)
-        else:
-            out.append(_array(item, what))
-    return tuple(out)
-
-
-def _decode_result(how: How, payload: Any, devices: Any, function: str) -> Any:
-    if not (type(devices) is tuple and all(type(d) is str for d in devices)):
-        raise ProtocolViolation(f"{function}: the isolated process sent devices {wire.describe(devices)}")
-    if isinstance(how, Jaxpr):  # the runner's ("hlo", ..., value); in-process make_jaxpr's ("jaxpr", ...)
-        if not (type(payload) is tuple and len(payload) in (4, 5) and payload[0] in ("hlo", "jaxpr")
-                and len(payload) == (5 if payload[0] == "hlo" else 4) and type(payload[1]) is int
-                and type(payload[2]) is tuple and all(type(s) is str for s in payload[2]) and type(payload[3]) is int):
-            raise ProtocolViolation(f"{function}: the isolated process sent back {wire.describe(payload)}")
-        value = _decode_output(payload[4], function) if payload[0] == "hlo" else None
-        return JaxprStats(payload[1], payload[2], payload[3], value)
-    if isinstance(how, Grad):
-        return Outcome(_decode_grads(payload, tuple(how.wrt), f"grad of {function}"), devices)
-    what = f"vmap of {function}" if isinstance(how, Vmap) else function
-    return Outcome(_decode_output(payload, what), devices)
-
-
 # --- the child's output ------------------------------------------------------------------------------
 class _Drain:
     """Reads a pipe until it closes, keeping only the last `keep` bytes."""
@@ -494,7 +354,7 @@ class _Process:
         config = {**config, "role": self.role, "sandbox": {
             "files": confinement.file_rules(
                 import_path=config["path"], workdir=self._workdir, cache_dir=config["compile_cache"],
-                itself=str(CHILD_SCRIPT), hidden=config["harness_dirs"], trusted_root=config.pop("trusted_root")),
+                itself=str(CHILD_SCRIPT.parent), hidden=config["harness_dirs"], trusted_root=config.pop("trusted_root")),
             "processes": SANDBOX_PROCESSES, "apply": SANDBOX_LAYERS}}
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-S", str(WARDEN_SCRIPT), str(os.getpid()), f"{child_reads},{child_writes}", "--",
@@ -509,7 +369,7 @@ class _Process:
         self._replies = Connection(parent_reads, writable=False)
         self._nonce = wire.new_nonce()
         try:
-            self._requests.send_bytes(wire.encode(self._nonce, "config", config))
+            self._requests.send_bytes(wire.encode(self._nonce, wire.Config(config)))
         except OSError:
             pass  # it died at once: wait_ready says so
 
@@ -523,16 +383,16 @@ class _Process:
         nonce, started = self._nonce, None
         try:
             if self._replies.poll(deadline):
-                started = wire.decode_reply(self._replies.recv_bytes(65536), nonce, {"ready": 2})[1]
+                started = wire.decode_reply(self._replies.recv_bytes(65536), nonce, wire.Config)
         except (EOFError, OSError, wire.ProtocolError):
             started = None
-        if started is None or type(started[1]) is not dict:
+        if started is None:
             code = self.stop(grace=2.0)
             raise ImplFailure(f"the process for isolated calls did not start ({_exit_text(code)})",
                               self.death_detail(code))
         # Sent before any submission code ran in it: what it applied to itself, not a claim of the
         # submission's; seccomp and the network namespace are also read from the kernel's view.
-        self.layers = _checked_layers(started[1], started[0])
+        self.layers = _checked_layers(started.layers, started.pid)
         self._ready = True
         missing = [f"{name} ({self.layers.get(name, 'not reported')})" for name in require
                    if not confinement.applied(self.layers.get(name))]
@@ -543,14 +403,14 @@ class _Process:
                 f"machine {'; '.join(missing)} could not be applied. Run where the kernel offers them (see the "
                 "README's threat model), or grade without --require-sandbox.")
 
-    def exchange(self, kind: str, payload: tuple, limit: float, function: str, *, by_budget: bool,
-                 budget_text: str, importing: bool = False) -> tuple[str, tuple]:
-        """Send one request and read its reply: (kind, payload) as wire.decode_reply checked it.
+    def exchange(self, request, limit: float, function: str, *, by_budget: bool, budget_text: str,
+                 importing: bool = False):
+        """Send one request (a wire record) and read its reply: the record wire.decode_reply rebuilt.
         Past `limit` the process is stopped (BudgetSpent, or CallTimeout); a death, an oversized
         reply or a frame out of protocol stop it too."""
         nonce = wire.new_nonce()
         try:
-            self._requests.send_bytes(wire.encode(nonce, kind, payload))
+            self._requests.send_bytes(wire.encode(nonce, request))
             if not self._replies.poll(limit):
                 self.stop()
                 if by_budget:
@@ -571,7 +431,7 @@ class _Process:
             self.stop()  # answer the next request
             raise
         try:
-            return wire.decode_reply(data, nonce)
+            return wire.decode_reply(data, nonce, type(request))
         except wire.ProtocolError as exc:
             self.stop()
             raise ProtocolViolation(f"{function}: the isolated process broke the protocol: {exc}") from None
@@ -690,9 +550,9 @@ class Executor:
             if isinstance(how, _PROGRAM_KINDS):
                 result = self._run_exported(ref, function, static, case, how)
             else:
-                payload = (ref.spec, function, tuple(static), *encode_call(case), _encode_how(how))
-                _, reply = self._request(ref, "call", payload, self.deadline, function)
-                result = _decode_result(how, *reply, function)
+                request = wire.Call(ref.spec, function, tuple(static), *payloads.encode_call(case), payloads.encode_how(how))
+                reply = self._request(ref, request, self.deadline, function)
+                result = payloads.decode_result(how, reply.value, reply.devices, function)
         except CallTimeout as exc:
             self._timed_out[key] = exc
             if test is not None:
@@ -720,10 +580,10 @@ class Executor:
         if isinstance(how, Grad):
             args = [np.asarray(how.cotangent), *args]
         kind = "grad" if isinstance(how, Grad) else "vmap" if isinstance(how, Vmap) else "jit"
-        names = encode_call(case)[0]
-        specs = [_encode_spec(v) if n not in static else _encode_arg(v) for n, v, _ in sent]
+        names = payloads.encode_call(case)[0]
+        specs = [payloads.encode_spec(v) if n not in static else payloads.encode_arg(v) for n, v, _ in sent]
         asked = (ref.spec, function, tuple(static), names, specs,
-                 ("grad", tuple(how.wrt), _encode_spec(np.asarray(how.cotangent))) if isinstance(how, Grad) else
+                 ("grad", tuple(how.wrt), payloads.encode_spec(np.asarray(how.cotangent))) if isinstance(how, Grad) else
                  ("vmap", len(how.batch), tuple(how.mapped)) if isinstance(how, Vmap) else ("jit",))
         key = pickle.dumps(asked)
         if key not in self._blobs:
@@ -733,19 +593,19 @@ class Executor:
             except OSError:
                 self._blobs[key] = None
         if self._blobs[key] is None:
-            _, reply = self._request(ref, "export", asked, self.deadline, function)
-            if type(reply[0]) is not bytes:
-                raise ProtocolViolation(f"{function}: the isolated process sent {wire.describe(reply[0])}, not a program")
-            self._blobs[key] = reply[0]
-            _keep(self._program_file(ref, key), reply[0])
+            program = self._request(ref, wire.Export(*asked), self.deadline, function).value
+            if type(program) is not bytes:
+                raise ProtocolViolation(f"{function}: the isolated process sent {wire.describe(program)}, not a program")
+            self._blobs[key] = program
+            _keep(self._program_file(ref, key), program)
         blob = self._blobs[key]
-        values = [_encode_arg(v) for v in args]
+        values = [payloads.encode_arg(v) for v in args]
         if isinstance(how, Jaxpr):
-            _, reply = self._program(("inspect_program", (blob, function, values)), function)
-            return _decode_result(how, *reply, function)
+            reply = self._program(wire.InspectProgram(blob, function, values), function)
+            return payloads.decode_result(how, reply.value, reply.devices, function)
         wrt = tuple(how.wrt) if isinstance(how, Grad) else ()
-        _, reply = self._program(("run", (blob, function, kind, wrt, values)), function)
-        return _decode_result(how, *reply, function)
+        reply = self._program(wire.Run(blob, function, kind, wrt, values), function)
+        return payloads.decode_result(how, reply.value, reply.devices, function)
 
     def inspect(self, module: Any, catalog: dict[str, tuple[tuple[str, ...], str]]) -> dict:
         """Import the implementation in the child (ImplFailure with the reason if it cannot be)
@@ -753,8 +613,7 @@ class Executor:
         ref = module_ref(module)
         if self._verdict is not None:
             raise self._verdict
-        _, payload = self._request(ref, "inspect", (ref.spec, dict(catalog)), self.deadline, f"inspecting {ref.label}")
-        info = payload[0]
+        info = self._request(ref, wire.Inspect(ref.spec, dict(catalog)), self.deadline, f"inspecting {ref.label}").value
         if not (type(info) is dict and type(info.get("provided")) is list
                 and all(type(n) is str and n in catalog for n in info["provided"])
                 and type(info.get("signature")) is dict
@@ -764,13 +623,12 @@ class Executor:
 
     def compile_stats(self) -> dict | None:
         """What the running child compiled since the last ask ({name: number}, see
-        sandbox_child.CompileTally), and reset its tallies; None when no child runs or it does
+        scanprops/child/tally.py), and reset its tallies; None when no child runs or it does
         not count (set_compile_stats). For the speed benchmark only: the numbers are the child's
         word, never used for a verdict."""
         if not self._child.alive():
             return None
-        _, payload = self._checked(self._child, "stats", (), self.deadline, "compile statistics")
-        stats = payload[0]
+        stats = self._checked(self._child, wire.Stats(), self.deadline, "compile statistics").value
         if stats is None:
             return None
         if not (type(stats) is dict and all(type(k) is str and type(v) in (int, float) for k, v in stats.items())):
@@ -796,7 +654,9 @@ class Executor:
             "compile_stats": _COMPILE_STATS and ref is not None,
         }
 
-    def _request(self, ref: ModuleRef, kind: str, payload: tuple, deadline: float, function: str) -> tuple:
+    def _request(self, ref: ModuleRef, request, deadline: float, function: str) -> wire.Ok:
+        """`request` (a wire record) to the child for `ref`, started afresh and the module
+        imported first where needed; its Ok reply (the other replies raised)."""
         if (not self._child.alive() or self._trusted != ref.trusted
                 or self._cache_dir != self._cache_for(ref)
                 or ref.spec not in self._loaded and len(self._loaded) >= RECYCLE_AFTER_MODULES):
@@ -806,29 +666,29 @@ class Executor:
             self._sources = {}
             self._trusted = ref.trusted
             self._child.launch(self._config(ref, self._cache_dir))
-            if kind != "inspect" and not self._runner.alive():  # JAX starts in both at once (the
+            if not isinstance(request, wire.Inspect) and not self._runner.alive():  # JAX starts in both at once (the
                 self._runner.launch(self._config(None, compile_cache.runner_folder(_CACHE)))  # probe needs none)
             self._child.wait_ready(self.import_deadline, self.require)
         if ref.spec not in self._loaded:
-            kind_, reply = self._checked(self._child, "load", (ref.spec, ref.label), self.import_deadline,
-                                         f"importing {ref.label}", importing=True)
-            if kind_ == "load_error":
-                raise ImplFailure(wire.text(reply[0]))
+            reply = self._checked(self._child, wire.Load(ref.spec, ref.label), self.import_deadline,
+                                  f"importing {ref.label}", importing=True)
+            if isinstance(reply, wire.NotImported):
+                raise ImplFailure(wire.text(reply.text))
             self._loaded.add(ref.spec)
-        return self._checked(self._child, kind, payload, deadline, function)
+        return self._checked(self._child, request, deadline, function)
 
-    def _program(self, request: tuple, function: str) -> tuple:
+    def _program(self, request, function: str) -> wire.Ok:
         """A request to the runner (started here when none runs: it serves every submission of
         this process, and imports none)."""
         if not self._runner.alive():
             self._runner.launch(self._config(None, compile_cache.runner_folder(_CACHE)))
         if self._runner.launched():
             self._runner.wait_ready(self.import_deadline, self.require)
-        return self._checked(self._runner, *request, self.deadline, function)
+        return self._checked(self._runner, request, self.deadline, function)
 
-    def _checked(self, process: _Process, kind: str, payload: tuple, deadline: float, function: str,
-                 importing: bool = False) -> tuple:
-        """One exchange under the run's budget; the reply kinds that are not results raised."""
+    def _checked(self, process: _Process, request, deadline: float, function: str, importing: bool = False):
+        """One exchange under the run's budget: the Ok reply (or NotImported, to a Load); the replies
+        that are not results raised."""
         left = budget_left()
         limit, by_budget = deadline, False
         if left is not None and left < deadline:
@@ -836,32 +696,32 @@ class Executor:
                 self.close()
                 raise BudgetSpent(self._budget_text())
             limit, by_budget = left, True
-        kind, payload = process.exchange(kind, payload, limit, function, by_budget=by_budget,
-                                         budget_text=self._budget_text() if by_budget else "", importing=importing)
-        if kind == "ok" or kind == "load_error":
-            return kind, payload
-        if kind == "fail":
-            raise ImplFailure(wire.text(payload[0]), wire.text(payload[1]))
-        if kind == "memory":
-            raise ImplFailure(f"{wire.text(payload[0])}; the isolated process may use {self.memory_mb} MB beyond "
+        reply = process.exchange(request, limit, function, by_budget=by_budget,
+                                 budget_text=self._budget_text() if by_budget else "", importing=importing)
+        if isinstance(reply, (wire.Ok, wire.NotImported)):
+            return reply
+        if isinstance(reply, wire.Fail):
+            raise ImplFailure(wire.text(reply.summary), wire.text(reply.detail))
+        if isinstance(reply, wire.OutOfMemory):
+            raise ImplFailure(f"{wire.text(reply.text)}; the isolated process may use {self.memory_mb} MB beyond "
                               "what JAX reserves (SCANPROPS_CHILD_MEMORY_MB)",
                               "A result or an intermediate array far larger than the inputs: an outer product "
                               "or a broadcast that should not happen, or memory kept across calls.")
-        if kind == "answer_key":
+        if isinstance(reply, wire.AnswerKey):
             self._verdict = AnswerKeyImport(
                 f"the submission tried to use the harness's own code, the reference implementations and "
-                f"oracles (the answer key): {wire.text(payload[0])}. A submission must be its own work.")
+                f"oracles (the answer key): {wire.text(reply.text)}. A submission must be its own work.")
             self.close()
             raise self._verdict
-        if kind == "tamper":
+        if isinstance(reply, wire.Tampered):
             self._verdict = Tampering(
                 f"the submission changed JAX, NumPy or Python builtins while being imported or called: "
-                f"{wire.text(payload[0])}. The harness cannot judge code that replaces the functions it "
+                f"{wire.text(reply.text)}. The harness cannot judge code that replaces the functions it "
                 "uses; define your own functions instead of assigning to library attributes.")
             self.close()
             raise self._verdict
-        process.stop()
-        raise ProtocolViolation(f"{function}: the isolated process sent a {kind!r} reply where none belongs")
+        process.stop()  # wire.answers(request) allows no other record
+        raise ProtocolViolation(f"{function}: the isolated process sent a {type(reply).__name__} reply where none belongs")
 
     def _program_file(self, ref: ModuleRef, asked: bytes) -> Path | None:
         """Where the judge keeps the program a submission's child exported for one request, across

@@ -1,5 +1,5 @@
 """What --impl names, resolved where pytest was invoked. The module itself is never imported
-here: a sandboxed child does that (scanprops/isolation.py, scanprops/sandbox_child.py)."""
+here: a sandboxed child does that (scanprops/isolation.py, scanprops/child/loading.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,10 +21,3 @@ def resolve(spec: str, invocation_dir: Path) -> str:
         return str((invocation_dir / spec).resolve())
     return spec
 
-
-def signature_problem(fn, expected: tuple[str, ...], signature: str) -> str:
-    """Why `fn` cannot be called with the catalog's positional arguments, or '' when it can
-    (the sandboxed child runs this same check on the implementation under test)."""
-    from scanprops.sandbox_child import signature_problem as check
-
-    return check(fn, expected, signature)

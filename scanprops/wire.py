@@ -1,38 +1,183 @@
 """The bytes on the pipes between the judge and its children: the one place they are defined.
 
-Every frame is a pickle of one tuple of builtins, `(VERSION, nonce, kind, payload)`. The judge
-sends a fresh random nonce with each request; a reply must carry it back, with a kind the
-request allows and a payload of the shape that kind has, or it is a ProtocolError (the judge
-then says `error` and stops the child, never uses the frame). Replies are read with an
-unpickler that refuses every class (only builtins come back: numbers, strings, bytes, tuples,
-lists, dicts), within a byte limit, and described for messages without recursion or `repr`
-(`describe`), so a self-referencing or exponentially shared structure costs nothing to report.
+Every message is one of the records below, and every frame is a pickle of one tuple of builtins,
+`(VERSION, nonce, kind, fields)`: `kind` names the record, `fields` is a dict of its fields'
+values (builtins, NumPy arrays in the judge's requests), never the record itself, so no class
+crosses a pipe. The judge sends a fresh random nonce with each request; a reply must carry it
+back, with a kind the request allows and exactly the fields that kind has, each of its type, or
+it is a ProtocolError (the judge then says `error` and stops the child, never uses the frame).
+Replies are read with an unpickler that refuses every class (only builtins come back: numbers,
+strings, bytes, tuples, lists, dicts), within a byte limit, rebuilt as records here only after
+those checks, and described for messages without recursion or `repr` (`describe`), so a
+self-referencing or exponentially shared structure costs nothing to report.
 
-Requests (judge to child), by kind and payload:
-- "config": the child's start-up settings (a dict; the first frame, nonce included);
-- "load" (spec, label); "inspect" (spec, catalog); "stats" ();
-- "call" (spec, function, static, names, values, how): run one described call in the process
-  of the code under test (plain and device calls); "export" (same payload): trace and lower the
-  described transformation of it with jax.export and send back the serialized program;
-- to the runner, which never imports a submission: "run" (program bytes, arguments) and
-  "inspect_program" (program bytes, arguments).
-Replies (child to judge): "ready" (pid, layers), "ok" (value, devices), "fail" (summary,
-detail), "load_error" (text), "memory" (text), "answer_key" (text), "tamper" (text).
+What a field holds inside (arguments, call kinds, results) is the business of the two sides'
+value codecs, which check it again: scanprops/payloads.py (the judge's) and
+scanprops/child/values.py (the child's).
 
 Standard library only: the children load this file by its path (they never import scanprops).
 """
-from __future__ import annotations
-
+import dataclasses
 import io
 import os
 import pickle
+import types
+from dataclasses import dataclass
 
-__all__ = ["VERSION", "MAX_FRAME_BYTES", "REPLY_ARITY", "ProtocolError", "new_nonce", "encode", "decode_request",
-           "decode_reply", "describe", "text"]
+__all__ = ["VERSION", "MAX_FRAME_BYTES", "MAX_TEXT", "REQUESTS", "REPLIES", "ANSWERS", "ProtocolError", "new_nonce", "encode",
+           "decode_request", "decode_reply", "describe", "text",
+           "Config", "Load", "Inspect", "Stats", "Call", "Export", "Run", "InspectProgram",
+           "Ready", "Ok", "Fail", "NotImported", "OutOfMemory", "AnswerKey", "Tampered"]
 
-VERSION = 1
+VERSION = 2  # 1: positional payloads; 2: named fields
 MAX_FRAME_BYTES = 256 * 2**20  # the largest reply read (a full-catalog result is a few MB)
-REPLY_ARITY = {"ready": 2, "ok": 2, "fail": 2, "load_error": 1, "memory": 1, "answer_key": 1, "tamper": 1}
+MAX_TEXT = 4000  # the longest text a reply carries (the child cuts its own to it)
+
+
+# --- requests: the judge to a child --------------------------------------------------------------
+@dataclass(frozen=True)
+class Config:
+    """The child's start-up settings: its first frame, nonce included (scanprops/isolation.py
+    writes them, scanprops/child/main.py reads them)."""
+
+    settings: dict
+
+
+@dataclass(frozen=True)
+class Load:
+    """Import the implementation `spec` (a .py path or a dotted name), named `label` by the person."""
+
+    spec: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Inspect:
+    """Which of the catalog's functions ({name: (argnames, signature)}) `spec` defines, and whose
+    signature does not fit."""
+
+    spec: str
+    catalog: dict
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What the child compiled since the last ask (the speed benchmark's counts)."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """Run one described call of `function` in the code under test's process (plain and device
+    calls): `names` are the passed arguments' names in call order (("keyword", name) for one
+    passed by keyword), `values` their encoded values, `how` the encoded call kind."""
+
+    spec: str
+    function: str
+    static: tuple[str, ...]
+    names: tuple
+    values: list
+    how: tuple
+
+
+@dataclass(frozen=True)
+class Export:
+    """Trace and lower the described transformation of `function` with jax.export, from the
+    inputs' shapes (`values` holds specs for the dynamic ones), and send back the serialized
+    program: `how` is ("jit",), ("grad", wrt, cotangent spec) or ("vmap", size, mapped)."""
+
+    spec: str
+    function: str
+    static: tuple[str, ...]
+    names: tuple
+    values: list
+    how: tuple
+
+
+@dataclass(frozen=True)
+class Run:
+    """To the runner, which never imports a submission: run `program` (jit, grad for the
+    arguments `wrt`, or vmap) on the encoded arguments."""
+
+    program: bytes
+    function: str
+    kind: str
+    wrt: tuple[str, ...]
+    values: list
+
+
+@dataclass(frozen=True)
+class InspectProgram:
+    """To the runner: the program's size and loops, and what it computes on the arguments."""
+
+    program: bytes
+    function: str
+    values: list
+
+
+# --- replies: a child to the judge ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Ready:
+    """The first reply: the child's pid and the kernel's layers it applied, sent before any
+    submission code ran in it."""
+
+    pid: int
+    layers: dict
+
+
+@dataclass(frozen=True)
+class Ok:
+    """A result (its structure checked by the judge's codec) and the devices it lives on."""
+
+    value: object
+    devices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Fail:
+    """The call produced no usable result: for a person, in a line and in detail."""
+
+    summary: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class NotImported:
+    """The implementation cannot be imported: why."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class OutOfMemory:
+    """The call ran out of memory."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    """The submission tried to import or read the harness's own code: what it tried."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Tampered:
+    """The submission changed JAX, NumPy or builtins: what changed."""
+
+    text: str
+
+
+REQUESTS = {"config": Config, "load": Load, "inspect": Inspect, "stats": Stats, "call": Call, "export": Export,
+            "run": Run, "inspect_program": InspectProgram}
+REPLIES = {"ready": Ready, "ok": Ok, "fail": Fail, "load_error": NotImported, "memory": OutOfMemory,
+           "answer_key": AnswerKey, "tamper": Tampered}
+_KIND = {record: kind for table in (REQUESTS, REPLIES) for kind, record in table.items()}
+_RESULTS = (Ok, Fail, OutOfMemory, AnswerKey, Tampered)
+# The replies each request allows: the start-up message is answered by Ready alone, a Load may
+# also be answered by NotImported; any other reply is out of protocol.
+ANSWERS = {Config: (Ready,), Load: (*_RESULTS, NotImported),
+           **{request: _RESULTS for request in (Inspect, Stats, Call, Export, Run, InspectProgram)}}
 
 
 class ProtocolError(Exception):
@@ -43,16 +188,21 @@ def new_nonce() -> bytes:
     return os.urandom(16)
 
 
-def encode(nonce: bytes, kind: str, payload: tuple) -> bytes:
-    return pickle.dumps((VERSION, nonce, kind, payload), protocol=pickle.HIGHEST_PROTOCOL)
+def encode(nonce: bytes, message) -> bytes:
+    """One frame: the record's kind and its fields' values, as builtins."""
+    fields = {f.name: getattr(message, f.name) for f in dataclasses.fields(message)}
+    return pickle.dumps((VERSION, nonce, _KIND[type(message)], fields), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def decode_request(data: bytes) -> tuple[bytes, str, tuple]:
-    """The child's side: the judge is trusted, its frames are read as they are."""
-    version, nonce, kind, payload = pickle.loads(data)
+def decode_request(data: bytes):
+    """The child's side: (nonce, record). The judge is trusted, its frames are unpickled as they
+    are; a frame of another version or shape is still a ProtocolError."""
+    version, nonce, kind, fields = pickle.loads(data)
     if version != VERSION:
         raise ProtocolError(f"protocol version {version}, this side speaks {VERSION}")
-    return nonce, kind, payload
+    if kind not in REQUESTS:
+        raise ProtocolError(f"an unknown request kind {describe(kind)}")
+    return nonce, _rebuild(REQUESTS[kind], kind, fields, "request")
 
 
 class _DataOnly(pickle.Unpickler):
@@ -63,25 +213,50 @@ class _DataOnly(pickle.Unpickler):
         raise pickle.UnpicklingError("persistent ids are not plain data")
 
 
-def decode_reply(data: bytes, nonce: bytes, allowed=REPLY_ARITY) -> tuple[str, tuple]:
-    """The judge's side: (kind, payload) of a reply to the request that sent `nonce`, or
-    ProtocolError saying what was wrong with it."""
+def decode_reply(data: bytes, nonce: bytes, request: type):
+    """The judge's side: the reply record to the request (of the record type `request`) that sent
+    `nonce`, one that request allows (ANSWERS), or ProtocolError saying what was wrong with it."""
     try:
         frame = _DataOnly(io.BytesIO(data)).load()
     except Exception as exc:  # noqa: BLE001  (any malformed pickle)
         raise ProtocolError(f"it sent something other than data ({type(exc).__name__}: {str(exc)[:200]})") from None
     if not (type(frame) is tuple and len(frame) == 4):
         raise ProtocolError(f"it sent a frame that is not one: {describe(frame)}")
-    version, got, kind, payload = frame
+    version, got, kind, fields = frame
     if version != VERSION:
         raise ProtocolError(f"it speaks protocol version {describe(version)}, not {VERSION}")
     if type(got) is not bytes or got != nonce:
         raise ProtocolError("it answered out of turn (the reply does not carry the request's nonce)")
-    if type(kind) is not str or kind not in allowed:
+    if type(kind) is not str or kind not in REPLIES:
         raise ProtocolError(f"it sent an unknown reply kind {describe(kind)}")
-    if type(payload) is not tuple or len(payload) != allowed[kind]:
-        raise ProtocolError(f"its {kind!r} reply has the wrong shape: {describe(payload)}")
-    return kind, payload
+    if REPLIES[kind] not in ANSWERS[request]:
+        raise ProtocolError(f"it sent a {kind!r} reply where none belongs")
+    return _rebuild(REPLIES[kind], kind, fields, "reply")
+
+
+def _rebuild(record, kind: str, fields, what: str):
+    """The record of `kind` from its fields' values: exactly its fields, each of its type."""
+    declared = dataclasses.fields(record)
+    if type(fields) is not dict or set(fields) != {f.name for f in declared}:
+        raise ProtocolError(f"its {kind!r} {what} has the wrong shape: {describe(fields)}")
+    for f in declared:
+        if not _fits(fields[f.name], f.type):
+            raise ProtocolError(f"its {kind!r} {what} has {describe(fields[f.name])} as {f.name}, not {_name(f.type)}")
+    return record(**fields)
+
+
+def _fits(value, expected) -> bool:
+    """`value` is of the type a field declares: exactly (no subclass), `object` for any data, and
+    tuple[T, ...] item by item."""
+    if expected is object:
+        return True
+    if isinstance(expected, types.GenericAlias):
+        return type(value) is expected.__origin__ and all(_fits(v, expected.__args__[0]) for v in value)
+    return type(value) is expected
+
+
+def _name(expected) -> str:
+    return str(expected) if isinstance(expected, types.GenericAlias) else getattr(expected, "__name__", str(expected))
 
 
 def describe(value, limit: int = 200) -> str:
@@ -112,6 +287,6 @@ def describe(value, limit: int = 200) -> str:
     return out if len(out) <= limit else out[:limit] + "..."
 
 
-def text(value, limit: int = 4000) -> str:
+def text(value, limit: int = MAX_TEXT) -> str:
     """A string the child sent, cut to `limit`; anything else described."""
     return value[:limit] if type(value) is str else describe(value)

@@ -20,7 +20,8 @@ from scanprops import expect
 from scanprops.cases import Case
 from scanprops.catalog import BY_NAME
 from scanprops.catalog.flax_seeds import _gru_step_jacobian
-from scanprops.seam import Plain, execute
+from scanprops.in_process import execute
+from scanprops.seam import Plain
 
 SIZES = [(0, 1, 1), (3, 4, 2), (2**31 - 1, 8, 5)]  # (seed, H, D)
 

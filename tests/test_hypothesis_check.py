@@ -6,7 +6,7 @@ import pytest
 from hypothesis import strategies as st
 
 from scanprops.failure import PropertyFailure
-from scanprops.isolation import BudgetSpent
+from scanprops.call import BudgetSpent
 from scanprops.props.families import hypothesis_check
 
 

@@ -13,7 +13,7 @@ float32 rounding budget for that input (scanprops/tolerance.py), the most two co
 results may differ by; the comparison calls a change within it numerics.
 
 The reference (the harness's own code) is called in this process, exactly as the sandboxed
-child calls code under test (scanprops.seam.execute), so its warnings are seen; any other
+child calls code under test (scanprops/in_process.py), so its warnings are seen; any other
 module is called in the sandboxed child (scanprops/isolation.py), whose warnings stay there.
 """
 from __future__ import annotations
@@ -180,7 +180,8 @@ def _prepare() -> None:
     """As a props run does: the forced CPU devices (also part of a compiled program's cache key)
     and the persistent compilation cache, so that programs the props run just compiled for the
     same inputs load from disk (SCANPROPS_COMPILE_CACHE=0 turns it off)."""
-    from scanprops import compile_cache, devices, isolation, sandbox_child
+    from scanprops import compile_cache, devices, isolation
+    from scanprops.child.compile_cache import use_compile_cache
 
     devices.force_cpu_devices(CPU_DEVICES)
     folders = compile_cache.folders(None)
@@ -188,13 +189,13 @@ def _prepare() -> None:
     import jax
 
     # this process calls only the reference, the harness's own code: its children's folder
-    sandbox_child.use_compile_cache(jax, compile_cache.children_folder(folders, REFERENCE, (), True))
+    use_compile_cache(jax, compile_cache.children_folder(folders, REFERENCE, (), True))
 
 
 def _caller(impl: str):
     """call(problem, case, how) -> Outcome, raising scanprops.seam.ImplFailure (or LookupError
     for a function the module lacks); the module when it runs in this process (warnings seen)."""
-    from scanprops import seam
+    from scanprops import in_process, seam
 
     if impl == REFERENCE:
         import importlib
@@ -205,7 +206,7 @@ def _caller(impl: str):
             fn = getattr(module, problem.name, None)
             if fn is None:
                 raise LookupError(problem.name)
-            return seam.execute(fn, problem.name, problem.static, case, how)
+            return in_process.execute(fn, problem.name, problem.static, case, how)
 
         return call, module
     from scanprops import loading

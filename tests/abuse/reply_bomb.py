@@ -13,7 +13,7 @@ def bomb():
         level = [level] * 20
     loop = []
     loop.append(loop)
-    for frame in (pickle.dumps((1, b"0" * 16, "ok", (level, ()))), pickle.dumps((level, loop))):
+    for frame in (pickle.dumps((2, b"0" * 16, "ok", {"value": level, "devices": ()})), pickle.dumps((level, loop))):
         for fd in range(3, 1024):
             try:
                 if "pipe" in os.readlink(f"/proc/self/fd/{fd}"):
