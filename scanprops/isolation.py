@@ -44,7 +44,10 @@ function, not one per test.
 
 Limits (environment variables; the defaults in parentheses):
 - SCANPROPS_CALL_DEADLINE (20 s): one call, compiling included; every call here needs well under
-  2 s on a slow 2-core machine.
+  2 s on a slow 2-core machine. Counted in what the process computes (_Process._answered): a call
+  that waits is stopped at the deadline, one that computes once it has used the deadline in CPU
+  seconds (at most WALL_FACTOR times the deadline in wall-clock time), so a loaded machine
+  does not time out a correct first call.
 - SCANPROPS_IMPORT_DEADLINE (90 s): starting a child (JAX, its CPU backend) and importing the
   implementation into it (Flax): about 3 s here.
 - SCANPROPS_CHILD_MEMORY_MB (8192): address space the child may add to what JAX has reserved
@@ -151,6 +154,11 @@ SANDBOX_LAYERS = tuple(n for n in (os.environ.get("SCANPROPS_SANDBOX_LAYERS") or
                        if n.strip() in confinement.LAYERS)
 WARDEN_GRACE_S = 5.0  # the warden kills and reaps everything in well under a second
 STRIKES = 2
+# A call's deadline on a busy machine (_Process._answered): past the deadline, a process that got
+# less than this share of one core is taken to be waiting and stopped; one that computes may go
+# on until it has used the deadline in CPU seconds, or WALL_FACTOR times it in wall-clock time.
+LOW_SHARE = 0.1
+WALL_FACTOR = 3.0
 # A child that has imported this many modules is replaced before it imports another (see above).
 RECYCLE_AFTER_MODULES = 12
 
@@ -193,6 +201,16 @@ def required_layers(text: str | None = None) -> tuple[str, ...]:
         raise ValueError(f"--require-sandbox: {', '.join(unknown)} is not a sandbox layer "
                          f"(the layers: {', '.join(confinement.LAYERS)})")
     return names
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of process `pid`, all its threads (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _checked_layers(layers: Any, pid: Any) -> dict:
@@ -326,6 +344,7 @@ class _Process:
         self.layers: dict | None = None
         self._nonce = b""
         self._ready = False
+        self.pid: int | None = None  # the process itself (the warden stands between), from its first message
         self._requests: Connection | None = None
         self._replies: Connection | None = None
         self._workdir: str | None = None
@@ -393,6 +412,7 @@ class _Process:
         # Sent before any submission code ran in it: what it applied to itself, not a claim of the
         # submission's; seccomp and the network namespace are also read from the kernel's view.
         self.layers = _checked_layers(started.layers, started.pid)
+        self.pid = started.pid if type(started.pid) is int else None  # whose CPU time a deadline counts
         self._ready = True
         missing = [f"{name} ({self.layers.get(name, 'not reported')})" for name in require
                    if not confinement.applied(self.layers.get(name))]
@@ -411,7 +431,7 @@ class _Process:
         nonce = wire.new_nonce()
         try:
             self._requests.send_bytes(wire.encode(nonce, request))
-            if not self._replies.poll(limit):
+            if not self._answered(limit, by_wall_clock=by_budget):
                 self.stop()
                 if by_budget:
                     raise BudgetSpent(budget_text + f" (during {function})")
@@ -435,6 +455,31 @@ class _Process:
         except wire.ProtocolError as exc:
             self.stop()
             raise ProtocolViolation(f"{function}: the isolated process broke the protocol: {exc}") from None
+
+    def _answered(self, limit: float, by_wall_clock: bool) -> bool:
+        """Whether the reply came within the deadline `limit`. The run's budget is wall-clock
+        time; a call's deadline counts what the process did with it: past `limit` seconds it is
+        stopped if it computed little over the last `limit` seconds (below LOW_SHARE of a core: a
+        sleep, a lock, a wait), else once it has used `limit` CPU seconds, or at WALL_FACTOR
+        times `limit`. On a
+        loaded machine a first call that compiles gets a fraction of a core, and the flip hunt
+        (benchmarks/flips.py, two shards beside a test run on 2 cores) saw correct first calls
+        stopped at 20 s wall-clock."""
+        if by_wall_clock or self.pid is None:
+            return self._replies.poll(limit)
+        start = time.monotonic()
+        samples = [(start, _cpu_seconds(self.pid))]  # (when, CPU seconds used by then)
+        while True:
+            if self._replies.poll(max(0.0, min(0.25, start + limit * WALL_FACTOR - time.monotonic()))):
+                return True
+            now, cpu = time.monotonic(), _cpu_seconds(self.pid)
+            samples.append((now, cpu))
+            if now - start < limit:
+                continue
+            window = next(c for t, c in reversed(samples) if t <= now - limit)  # CPU a deadline ago
+            if (now - start >= limit * WALL_FACTOR or cpu - samples[0][1] >= limit
+                    or cpu - window < LOW_SHARE * limit):
+                return self._replies.poll(0)
 
     def stderr_tail(self, limit: int) -> str:
         return self._stderr.text(limit) if self._stderr is not None else ""

@@ -21,6 +21,7 @@ import dataclasses
 import io
 import os
 import pickle
+import pickletools
 import types
 from dataclasses import dataclass
 
@@ -189,9 +190,15 @@ def new_nonce() -> bytes:
 
 
 def encode(nonce: bytes, message) -> bytes:
-    """One frame: the record's kind and its fields' values, as builtins."""
+    """One frame: the record's kind and its fields' values, as builtins, none shared: the
+    pickler's memo is off (`fast`), so an object met twice is written twice, as `decode_reply`
+    requires."""
     fields = {f.name: getattr(message, f.name) for f in dataclasses.fields(message)}
-    return pickle.dumps((VERSION, nonce, _KIND[type(message)], fields), protocol=pickle.HIGHEST_PROTOCOL)
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump((VERSION, nonce, _KIND[type(message)], fields))
+    return out.getvalue()
 
 
 def decode_request(data: bytes):
@@ -213,9 +220,57 @@ class _DataOnly(pickle.Unpickler):
         raise pickle.UnpicklingError("persistent ids are not plain data")
 
 
+# Read from a frame's opcodes before it is unpickled: no object may appear twice (a tuple key
+# shared 20-fold over 6 levels is 280 bytes whose hashing, while the dicts are built, took a
+# second, and every level more costs twenty times that), and nothing may nest deeper than this
+# (hashing and printing a nested tuple recurse in C). The child's own replies nest 6 deep.
+MAX_DEPTH = 32
+_SHARING = frozenset({"GET", "BINGET", "LONG_BINGET", "DUP"})
+_OBJECTS = frozenset({"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "NEWOBJ", "NEWOBJ_EX", "REDUCE", "BUILD",
+                      "EXT1", "EXT2", "EXT4", "PERSID", "BINPERSID"})  # classes and calls: never data
+_ADDS = frozenset({"APPEND", "APPENDS", "SETITEM", "SETITEMS", "ADDITEMS"})  # into the container below
+
+
+def _plain_frame(data: bytes) -> None:
+    """ProtocolError unless the pickle shares no object and nests at most MAX_DEPTH deep. Linear
+    in the frame's length: the opcodes are read (pickletools), nothing is built."""
+    stack: list = []  # the depth of each value on the unpickler's stack; None for a mark
+    for op, _, _ in pickletools.genops(data):
+        if op.name in _OBJECTS:
+            raise ProtocolError(f"it sent something other than data (the pickle opcode {op.name})")
+        if op.name in _SHARING:
+            raise ProtocolError("it sent a frame that shares objects (the child's replies never do)")
+        before = op.stack_before
+        if pickletools.markobject in before:
+            mark = len(stack) - 1 - stack[::-1].index(None)
+            items, stack = stack[mark + 1:], stack[:mark]
+            below = [stack.pop() for _ in range(before.index(pickletools.markobject))]
+        else:
+            count = len(before)
+            items, stack = (stack[-count:], stack[:-count]) if count else ([], stack)
+            below = []
+        deepest = max((d for d in items if d is not None), default=-1)
+        for _ in op.stack_after:
+            if op.stack_after == [pickletools.markobject]:
+                stack.append(None)
+            elif op.name in _ADDS:  # the container grows, its depth is its deepest item's plus one
+                container = below[0] if below else items[0]
+                stack.append(max(container, deepest + 1) if below else max(container, max(items[1:], default=-1) + 1))
+            else:
+                stack.append(deepest + 1 if items else 0)
+            if stack[-1] is not None and stack[-1] > MAX_DEPTH:
+                raise ProtocolError(f"it sent a frame nested more than {MAX_DEPTH} deep")
+
+
 def decode_reply(data: bytes, nonce: bytes, request: type):
     """The judge's side: the reply record to the request (of the record type `request`) that sent
     `nonce`, one that request allows (ANSWERS), or ProtocolError saying what was wrong with it."""
+    try:
+        _plain_frame(data)
+    except ProtocolError:
+        raise
+    except Exception as exc:  # noqa: BLE001  (opcodes pickletools cannot read)
+        raise ProtocolError(f"it sent something other than data ({type(exc).__name__}: {str(exc)[:200]})") from None
     try:
         frame = _DataOnly(io.BytesIO(data)).load()
     except Exception as exc:  # noqa: BLE001  (any malformed pickle)

@@ -76,6 +76,29 @@ def test_a_crashing_call_fails_and_the_next_call_runs(short_deadline, tmp_path):
     assert float(isolation.execute(module, "find_root", FIND_ROOT.static, fine, Plain()).value) == 1.0
 
 
+def test_a_call_that_computes_slowly_is_not_stopped_at_the_wall_clock_deadline(short_deadline, tmp_path):
+    """As a first call on a loaded machine does: it gets a third of a core for 1.5 deadlines,
+    and so uses half a deadline of CPU. A call that then only waits is stopped a deadline after
+    it stopped computing, not let run to the wall-clock backstop."""
+    learner = tmp_path / "starved.py"
+    learner.write_text(
+        "import time\n\ndef find_root(f, f_prime, x0, tol=1e-6, max_iter=100):\n"
+        f"    end = time.monotonic() + {1.5 * SHORT}\n"
+        "    while time.monotonic() < end:\n"
+        "        busy = time.process_time() + 0.05\n"
+        "        while time.process_time() < busy:\n            pass\n"
+        "        time.sleep(0.1)\n"
+        "    if float(x0) < 0:\n        time.sleep(1000)\n"
+        "    return x0\n")
+    fine = _newton_case(NO_ROOT, 1.0, tol=1e-6, max_iter=1)
+    assert float(isolation.execute(str(learner), "find_root", FIND_ROOT.static, fine, Plain()).value) == 1.0
+    waits = _newton_case(NO_ROOT, -1.0, tol=1e-6, max_iter=1)
+    started = time.monotonic()
+    with pytest.raises(isolation.CallTimeout):
+        isolation.execute(str(learner), "find_root", FIND_ROOT.static, waits, Plain())
+    assert time.monotonic() - started < isolation.WALL_FACTOR * SHORT  # stopped as a wait, not let run
+
+
 def test_the_child_sees_the_same_devices(short_deadline):
     import impls.reference
 

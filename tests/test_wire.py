@@ -76,3 +76,43 @@ def test_a_reply_out_of_protocol_is_refused(data, says):
 def test_every_request_has_its_answers_and_every_record_its_kind():
     assert set(wire.ANSWERS) == set(wire.REQUESTS.values())
     assert all(set(answers) <= set(wire.REPLIES.values()) for answers in wire.ANSWERS.values())
+
+
+def _frame(fields: dict, kind: str = "ok") -> tuple[bytes, bytes]:
+    nonce = wire.new_nonce()
+    return pickle.dumps((wire.VERSION, nonce, kind, fields), protocol=pickle.HIGHEST_PROTOCOL), nonce
+
+
+def test_a_frame_that_shares_objects_is_refused_before_it_is_built():
+    """280 bytes whose dict keys share one tuple 20-fold over 6 levels: unpickled, hashing them
+    takes seconds (twenty times more per level). Refused from the opcodes, in well under that."""
+    import time
+
+    key = ()
+    for _ in range(6):
+        key = (key,) * 20
+    data, nonce = _frame({"value": {key: 1}, "devices": None})
+    start = time.perf_counter()
+    with pytest.raises(wire.ProtocolError, match="shares objects"):
+        wire.decode_reply(data, nonce, wire.Call)
+    assert time.perf_counter() - start < 0.1
+
+
+def test_a_frame_nested_deeper_than_any_reply_is_refused():
+    deep: tuple = ()
+    for _ in range(wire.MAX_DEPTH + 1):
+        deep = (deep,)
+    data, nonce = _frame({"value": deep, "devices": None})
+    with pytest.raises(wire.ProtocolError, match="nested more than"):
+        wire.decode_reply(data, nonce, wire.Call)
+
+
+def test_a_long_flat_reply_is_not_mistaken_for_a_deep_one():
+    """A list of many items is pickled in batches (APPENDS): its depth stays one."""
+    nonce = wire.new_nonce()
+    data = wire.encode(nonce, wire.Fail("x" * 100, "\n".join(str(i) for i in range(10))))
+    assert wire.decode_reply(data, nonce, wire.Call).summary == "x" * 100
+    many, nonce = _frame({"summary": "s", "detail": "d", "extra": list(range(100_000))}, kind="fail")
+    with pytest.raises(wire.ProtocolError) as refused:  # an unknown field, refused for that reason
+        wire.decode_reply(many, nonce, wire.Call)
+    assert "nested" not in str(refused.value) and "shares" not in str(refused.value)
