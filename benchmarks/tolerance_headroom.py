@@ -43,8 +43,9 @@ _within = families.within
 _grad_budget = families.grad_budget
 _oracle_grad = expect.grad
 # For `grad` the property asks for the reverse pass's magnitudes only where the floor alone
-# fails; here both rules are measured on every draw: the full rule's figures in the main line,
-# the floor's in a second. The gradient request being judged, and its leaves met so far:
+# fails, and for the perturbed runs' spread only where those fail too; here the full rule (all
+# three) and the floor alone are both measured on every draw: the full rule's figures in the main
+# line, the floor's in a second. The gradient request being judged, and its leaves met so far:
 GRADIENT: dict = {}
 FLOOR: list = []  # the floor's allowance of the leaf being judged (one at most)
 
@@ -54,15 +55,16 @@ def recording_grad(problem, case, wrt, cot):
     return _oracle_grad(problem, case, wrt, cot)
 
 
-def recording_grad_budget(value, expected, magnitudes=None):
-    if magnitudes is not None:  # the property's second look: the answer is the same as below
-        return _grad_budget(value, expected, magnitudes)
+def recording_grad_budget(value, expected, magnitudes=None, spread=None):
+    if magnitudes is not None:  # the property's later looks: the answer is the same as below
+        return _grad_budget(value, expected, magnitudes, spread)
     FLOOR[:] = [_grad_budget(value, expected).atol(GRAD_FACTOR)]
-    leaves = jax.tree_util.tree_leaves(expect.grad_magnitudes(*GRADIENT["request"]))
-    mag = leaves[GRADIENT["leaf"]]
+    k = GRADIENT["leaf"]
     GRADIENT["leaf"] += 1
-    assert mag.shape == np.shape(expected), "leaves met out of order"
-    return _grad_budget(value, expected, mag)
+    mag = jax.tree_util.tree_leaves(expect.grad_magnitudes(*GRADIENT["request"]))[k]
+    spread = jax.tree_util.tree_leaves(expect.grad_spread(*GRADIENT["request"]))[k]
+    assert mag.shape == np.shape(expected) == spread.shape, "leaves met out of order"
+    return _grad_budget(value, expected, mag, spread)
 
 
 def recording_within(actual, expected, atol):

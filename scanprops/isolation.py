@@ -161,6 +161,12 @@ LOW_SHARE = 0.1
 WALL_FACTOR = 3.0
 # A child that has imported this many modules is replaced before it imports another (see above).
 RECYCLE_AFTER_MODULES = 12
+# The runner serves every submission of the process and keeps what it compiled: it is replaced
+# before a request once it has added this share of its memory limit. Without it, a long run
+# (the flip hunt: 30 minutes, thousands of programs; a runner at 5.6 GB of address space after
+# 10) met errors inside XLA ("YNNPACK operation failed: unsupported parameter") on inputs that
+# pass in a fresh process: allocations refused at the limit, as far as we can tell.
+RUNNER_RECYCLE_SHARE = 0.6
 
 _BUDGET_END: float | None = None  # wall-clock time (time.time()) at which the run's budget ends
 _BUDGET_S: float | None = None
@@ -201,6 +207,18 @@ def required_layers(text: str | None = None) -> tuple[str, ...]:
         raise ValueError(f"--require-sandbox: {', '.join(unknown)} is not a sandbox layer "
                          f"(the layers: {', '.join(confinement.LAYERS)})")
     return names
+
+
+def _vm_bytes(pid: int | None) -> int:
+    """The address space of process `pid` (VmSize), 0 when unknown."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -413,6 +431,7 @@ class _Process:
         # submission's; seccomp and the network namespace are also read from the kernel's view.
         self.layers = _checked_layers(started.layers, started.pid)
         self.pid = started.pid if type(started.pid) is int else None  # whose CPU time a deadline counts
+        self._vm_at_start = _vm_bytes(self.pid)
         self._ready = True
         missing = [f"{name} ({self.layers.get(name, 'not reported')})" for name in require
                    if not confinement.applied(self.layers.get(name))]
@@ -455,6 +474,12 @@ class _Process:
         except wire.ProtocolError as exc:
             self.stop()
             raise ProtocolViolation(f"{function}: the isolated process broke the protocol: {exc}") from None
+
+    def grown_mb(self) -> float:
+        """How much address space the process has added since it started (0 when unknown)."""
+        if self.pid is None or not self._ready:
+            return 0.0
+        return max(0.0, (_vm_bytes(self.pid) - self._vm_at_start) / 2**20)
 
     def _answered(self, limit: float, by_wall_clock: bool) -> bool:
         """Whether the reply came within the deadline `limit`. The run's budget is wall-clock
@@ -680,6 +705,11 @@ class Executor:
             raise ProtocolViolation(f"compile statistics: the isolated process sent back {wire.describe(stats)}")
         return dict(stats)
 
+    @property
+    def runner_pid(self) -> int | None:
+        """The runner now serving (None before one started)."""
+        return self._runner.pid if self._runner.alive() else None
+
     def close(self) -> None:
         self._child.stop()
         self._runner.stop()
@@ -725,6 +755,8 @@ class Executor:
     def _program(self, request, function: str) -> wire.Ok:
         """A request to the runner (started here when none runs: it serves every submission of
         this process, and imports none)."""
+        if self._runner.alive() and self.memory_mb and self._runner.grown_mb() > RUNNER_RECYCLE_SHARE * self.memory_mb:
+            self._runner.stop()  # its compiled programs would reach its memory limit (RLIMIT_AS)
         if not self._runner.alive():
             self._runner.launch(self._config(None, compile_cache.runner_folder(_CACHE)))
         if self._runner.launched():

@@ -37,11 +37,14 @@ above this.
 - values:      |actual - oracle| <= u * scale * min(SAFETY * n, LAMBDA * sqrt(n))   (elementwise)
 - gradients:   the same with GRAD_FACTOR more: reverse mode replays each step's
                operations and multiplies by per-step Jacobians of magnitude <= 1 here.
-               A gradient entry is a sum of products along the loop (under the fixed
-               mixed-sign cotangent, terms of size 1 may cancel to 1e-5), so its scale is
-               the magnitude of what the oracle's reverse pass subtracts at that entry
-               (scanprops/expect.py `grad_magnitudes`), never less than the floor used
-               before: the value's largest operand and the gradient's largest entry.
+               A gradient entry is a sum of products along the loop, whose terms may
+               cancel (under the fixed mixed-sign cotangent terms of size 1 sum to 4e-5;
+               inside an SGD step the factor 1 - 2 lr sum(x^2) may be 4e-9), so its scale
+               is the largest of: the floor (the value's largest operand, the gradient's
+               largest entry), the magnitude of what the oracle's reverse pass subtracts at
+               that entry (scanprops/expect.py `grad_magnitudes`), and what perturbed runs
+               of the oracle's gradient program show rounding does there
+               (scanprops/perturbed.py). See `grad_budget`.
 - transforms:  jit, vmap and another device each give another float32 result within the
                value budget of the exact one, so two results may differ by twice it.
                (XLA may reorder a sum under jit, so bitwise equality would be wrong.)

@@ -162,3 +162,20 @@ def test_a_function_that_hung_in_two_tests_is_not_called_again(tmp_path, monkeyp
         assert time.monotonic() - started < 0.5
     finally:
         executor.close()
+
+
+def test_a_runner_grown_past_its_share_of_memory_is_replaced_and_answers(short_deadline, monkeypatch):
+    """The runner keeps every program it compiled; past RUNNER_RECYCLE_SHARE of its memory limit
+    a fresh one takes over (here at once: a share of 0), and the programs still run."""
+    import impls.reference
+    from scanprops.seam import Jit
+
+    monkeypatch.setattr(isolation, "RUNNER_RECYCLE_SHARE", 0.0)
+    case = Case.of(xs=np.arange(5, dtype=np.float32))
+    problem = BY_NAME["running_sum"]
+    first = isolation.execute(impls.reference, "running_sum", problem.static, case, Jit())
+    runner = short_deadline.runner_pid
+    second = isolation.execute(impls.reference, "running_sum", problem.static, case.replace(xs=case["xs"] * 2), Jit())
+    assert short_deadline.runner_pid not in (None, runner), "the grown runner was kept"
+    np.testing.assert_array_equal(np.asarray(first.value), np.cumsum(np.arange(5)))
+    np.testing.assert_array_equal(np.asarray(second.value), 2 * np.cumsum(np.arange(5)))
