@@ -49,7 +49,8 @@ Limits (environment variables; the defaults in parentheses):
   seconds (at most WALL_FACTOR times the deadline in wall-clock time), so a loaded machine
   does not time out a correct first call.
 - SCANPROPS_IMPORT_DEADLINE (90 s): starting a child (JAX, its CPU backend) and importing the
-  implementation into it (Flax): about 3 s here.
+  implementation into it (Flax): about 3 s here. Counted as a call's deadline is (the flip hunt
+  once saw a child not start within it at a load of 8 on 2 cores).
 - SCANPROPS_CHILD_MEMORY_MB (8192): address space the child may add to what JAX has reserved
   when it starts (RLIMIT_AS; XLA reserves about 1.5 GB of address space at start, which an
   absolute limit would have to guess). Compiled programs stay in the child's caches: a
@@ -207,6 +208,21 @@ def required_layers(text: str | None = None) -> tuple[str, ...]:
         raise ValueError(f"--require-sandbox: {', '.join(unknown)} is not a sandbox layer "
                          f"(the layers: {', '.join(confinement.LAYERS)})")
     return names
+
+
+def _only_child(pid: int) -> int | None:
+    """The one child of process `pid` (the warden starts one), None when there is not exactly one
+    yet; read once the warden has started it, which it does before anything else."""
+    for _ in range(40):
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as children:
+                found = children.read().split()
+        except OSError:
+            return None
+        if len(found) == 1:
+            return int(found[0])
+        time.sleep(0.05)
+    return None
 
 
 def _vm_bytes(pid: int | None) -> int:
@@ -418,8 +434,9 @@ class _Process:
         """Its first reply: the layers it applied (checked). SandboxMissing when a required layer
         could not be applied, ImplFailure when it did not start."""
         nonce, started = self._nonce, None
+        self.pid = _only_child(self.process.pid) if self.process is not None else None  # the warden's child
         try:
-            if self._replies.poll(deadline):
+            if self._answered(deadline, by_wall_clock=False):
                 started = wire.decode_reply(self._replies.recv_bytes(65536), nonce, wire.Config)
         except (EOFError, OSError, wire.ProtocolError):
             started = None
