@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanprops import confinement, isolation, profiles, report, submissions
+from scanprops import confinement, isolation, jsonfile, profiles, report, submissions
 from scanprops.runner import GRACE_S, pytest_args, run_isolated
 
 PLATFORMS = ("gradescope", "exercism", "prairielearn")
@@ -92,7 +92,7 @@ def grade_one(sub: submissions.Submission, folder: Path, harness: str, args,
                f"the run ended with exit status {run.status} and wrote no report")
         found = _failed_run(sub, f"{why}; see log.txt")
         report.write(folder / "report.json", found)
-    report.write(folder / "graded.json", {**key, "seconds": round(run.seconds, 1)})
+    jsonfile.write(folder / "graded.json", {**key, "seconds": round(run.seconds, 1)})
     return found, run.seconds, False
 
 
@@ -154,7 +154,7 @@ def _summary(sub, found, seconds, cached, score, config) -> Graded:
 
 def write_tables(rows: list[Graded], out: Path, harness: str) -> None:
     functions = list(dict.fromkeys(f for r in rows for f in r.functions))
-    report.write(out / "grades.json", {"harness": harness, "submissions": [r.row() for r in rows]})
+    jsonfile.write(out / "grades.json", {"harness": harness, "submissions": [r.row() for r in rows]})
     with open(out / "grades.csv", "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["submission", "verdict", "score", "max_score", "seconds", *functions])
