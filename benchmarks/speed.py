@@ -275,7 +275,9 @@ def free_sizes():
 
 def load_impl(spec: str):
     """The implementation, imported into this process (the naive test calls it directly)."""
-    if spec.endswith(".py") or os.sep in spec:
+    from scanprops import loading
+
+    if loading.looks_like_path(spec):
         module_spec = importlib.util.spec_from_file_location("naive_impl", spec)
         module = importlib.util.module_from_spec(module_spec)
         module_spec.loader.exec_module(module)
