@@ -13,7 +13,7 @@ def check(args) -> int:
     """Verify one module, as `pytest -n auto --impl FILE` does in the repository."""
     import pytest
 
-    from scanprops.runner import pytest_args
+    from scanprops.runner import function_names, pytest_args
 
     module = Path(args.file)
     if not module.is_file():
@@ -23,7 +23,7 @@ def check(args) -> int:
     extra = tuple(["-k", args.k] if args.k else ()) + (
         ("--require-sandbox", args.require_sandbox) if args.require_sandbox else ())
     return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, jobs=args.jobs,
-                                       functions=args.functions.split(",") if args.functions else None, time_budget=args.time_budget,
+                                       functions=function_names(args.functions), time_budget=args.time_budget,
                                        profile=args.profile, quiet=not args.verbose, extra=extra)))
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanprops import confinement, isolation, jsonfile, profiles, report, submissions
-from scanprops.runner import GRACE_S, pytest_args, run_isolated
+from scanprops.runner import GRACE_S, function_names, pytest_args, run_isolated
 
 PLATFORMS = ("gradescope", "exercism", "prairielearn")
 # A run of one submission holds a pytest process and a sandboxed child, each with JAX loaded:
@@ -119,7 +119,7 @@ def plan(args):
 
     config = points.load(args.config)
     if args.functions:
-        names = [n.strip() for n in args.functions.split(",") if n.strip()]
+        names = function_names(args.functions)
         unknown = [n for n in names if n not in {p.name for p in CATALOG}]
         if unknown:
             raise points.ConfigError("--functions", ",".join(unknown), "not in the catalog")
