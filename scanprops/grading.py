@@ -133,7 +133,7 @@ def plan(args):
 def write_results(found: dict, folder: Path, config, seconds: float) -> tuple[float, float]:
     """The platforms' result files beside the report; returns (score, max score)."""
     from scanprops.results import exercism, gradescope, prairielearn, save
-    from scanprops.results.grading import grade
+    from scanprops.results.scoring import grade
 
     for platform, module in (("gradescope", gradescope), ("exercism", exercism), ("prairielearn", prairielearn)):
         save(folder / f"{platform}.json", module.results(found, config, seconds))

@@ -2,7 +2,7 @@
 a grading plan (scanprops/points.py): one module per platform, each a pure function
 `results(report, points, seconds) -> dict` plus `write(path, ...)`.
 
-`grading` turns the report into platform-neutral graded items; `feedback` shapes what a
+`scoring` turns the report into platform-neutral graded items; `feedback` shapes what a
 learner reads. Every text is bounded (see feedback.py), so a flood of output from the code
 under test cannot make a results file of megabytes.
 """
