@@ -144,8 +144,8 @@ def child_stats() -> dict:
 @contextlib.contextmanager
 def instrumented(tally):
     """Time the seam's calls, the oracle and the budgets; count the examples each property checks."""
-    from scanprops import expect
     import scanprops.props.families as families
+    from scanprops import expect
 
     originals = {"value": expect.value, "grad": expect.grad, "check": families.hypothesis_check}
 
@@ -256,6 +256,7 @@ def free_sizes():
     """Sizes drawn freely from the same ranges as the pools (integers, smallest to largest size),
     axis by axis, and any int32 seed for the Flax rows: as a first attempt draws them."""
     from hypothesis import strategies as st
+
     from scanprops.strategies import pools
 
     saved = (pools.Axis.sizes, pools.Signatures.draw)
@@ -292,8 +293,8 @@ def naive_test(problem, family: str, fn, examples: int):
     import jax.numpy as jnp
 
     from scanprops import expect
-    from scanprops.props import families
     from scanprops.child.calls import jaxpr_stats
+    from scanprops.props import families
 
     def static_of(case):
         return tuple(i for i, n in enumerate(case.names) if n in problem.static)

@@ -19,8 +19,17 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from scanprops.cases import KEYWORD, OMITTED, POSITIONAL, Case
-from scanprops.strategies.functions import (NO_ROOT, Poly, float32_near, from_roots, newton_path, oscillator, polys_with_roots,
-                                  power, real_roots)
+from scanprops.strategies.functions import (
+    NO_ROOT,
+    Poly,
+    float32_near,
+    from_roots,
+    newton_path,
+    oscillator,
+    polys_with_roots,
+    power,
+    real_roots,
+)
 from scanprops.strategies.pools import HIDDEN, STEPS, Axis, float32_arrays, powers_of_two, rng, scalar32
 
 # n_iter: unconverged counts, where an off-by-one shows, the default 20, and long loops

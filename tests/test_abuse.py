@@ -145,11 +145,11 @@ def test_the_report_is_the_controllers_own(tmp_path):
 def test_the_child_holds_no_harness_module(tmp_path):
     """What a submission can see in sys.modules: JAX, NumPy, the standard library; never
     pytest, Hypothesis or the harness's packages."""
+    import numpy as np
+
     from scanprops import isolation
     from scanprops.cases import Case
     from scanprops.seam import Plain
-
-    import numpy as np
 
     spy = tmp_path / "spy.py"
     spy.write_text(

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from scanprops.catalog import CATALOG
-from scanprops.tolerance import LAMBDA, SAFETY, U32, Budget
 from scanprops.strategies import flax_rows, lesson_scan, trainers
 from scanprops.strategies.functions import newton_path
 from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, WIDTHS
+from scanprops.tolerance import LAMBDA, SAFETY, U32, Budget
 from tests import memory
 
 # The size each axis's large input must reach (the contract's floors for the default profile).

@@ -86,8 +86,8 @@ def test_the_sandboxed_child_gets_the_forced_devices():
     """The child sets the devices itself (it imports no harness code): a call committed to the
     last forced device runs there."""
     from scanprops import isolation
-    from scanprops.catalog import BY_NAME
     from scanprops.cases import Case
+    from scanprops.catalog import BY_NAME
     from scanprops.seam import OnDevice
 
     count = len(jax.devices())

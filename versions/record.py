@@ -52,9 +52,8 @@ def environment() -> dict:
     import jax
     import numpy as np
 
-    from scanprops.report import versions
-
     from scanprops import compat
+    from scanprops.report import versions
 
     devices = jax.devices()
     return {

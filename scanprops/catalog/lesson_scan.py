@@ -6,15 +6,15 @@ import dataclasses
 
 import numpy as np
 
-from scanprops.oracles import lesson_scan as oracles
 from scanprops.cases import Case
+from scanprops.oracles import lesson_scan as oracles
 from scanprops.problem import Out, Pitfall, Problem, as64
+from scanprops.strategies import lesson_scan as inputs
+from scanprops.strategies.forms import with_call_forms
 from scanprops.tolerance import U32, Budget, growth
 
 TANH_OPS = 2  # rounding operations counted for one float32 tanh (as `activation` does)
 EMA_OPS = 3  # an EMA step: two products and a sum (or a difference, a product and a sum)
-from scanprops.strategies import lesson_scan as inputs
-from scanprops.strategies.forms import with_call_forms
 
 
 # --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------
