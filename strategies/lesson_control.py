@@ -309,7 +309,8 @@ def activation_cases(draw, length: int | None = None, like: Case | None = None) 
 def activation_large_case(salt: int, length: int | None = None) -> Case:
     """A large x whose elements span -3072 to 3072, every decade, and a choice per salt."""
     r = rng(salt, "activation")
-    x = (r.uniform(-6, 6, (2, HIDDEN.big())) * 2.0 ** r.integers(KNEE[0], KNEE[1] + 1, (2, HIDDEN.big()))).astype(np.float32)
+    x = (r.uniform(-6, 6, (2, HIDDEN.big()))
+         * 2.0 ** r.integers(KNEE[0], KNEE[1] + 1, (2, HIDDEN.big()))).astype(np.float32)
     return Case.of(x=x, choice=np.asarray((1, 3, 2, 0)[salt % 4], np.int32))
 
 

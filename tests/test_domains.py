@@ -98,7 +98,8 @@ SIGNATURES = {
     "scan_training_step": (trainers.SIZES, lambda c: c["x_batches"].shape),
     "scan_collect_losses": (trainers.SIZES, lambda c: c["x_batches"].shape),
     "lax_scan_in_module": (flax_rows.MODULE_SIGNATURES, lambda c: (c["seed"], c["hidden"], c["T"])),
-    "scan_rnn_forward": (flax_rows.GRU_SIGNATURES, lambda c: (c["seed"], c["hidden"], c["x"].shape[1], c["x"].shape[0])),
+    "scan_rnn_forward": (flax_rows.GRU_SIGNATURES,
+                         lambda c: (c["seed"], c["hidden"], c["x"].shape[1], c["x"].shape[0])),
     "rnn_forward": (lesson_scan.RNN_SIZES, lambda c: (c["h0"].shape[0], c["xs"].shape[1], c["xs"].shape[0])),
     "apply_shared_layers": (lesson_scan.LAYERS_SIZES, lambda c: (c["x"].shape[0], c["num_layers"])),
 }
