@@ -1,4 +1,4 @@
-"""Regression testing across the JAX/Flax pairs SPEC.md supports (docs/versions.md).
+"""Regression testing across the supported JAX/Flax pairs (docs/contract.md, docs/versions.md).
 
     pip install nox uv && nox                     # every pair, then the table (13 to 21 min on 2 shared cores)
     nox -s "matrix(0.4.30)" "matrix(0.10.2)" table    # the pairs named, then the table of those with results

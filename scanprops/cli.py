@@ -64,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
                        description="Verify FILE against the catalog: the same run as `pytest -n auto --impl FILE`. "
                        "Functions FILE does not define are left out and reported missing.")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--report", metavar="JSON", help="also write the JSON report (SPEC.md) here")
+    p.add_argument("--report", metavar="JSON", help="also write the JSON report (docs/contract.md) here")
     p.add_argument("-j", "--jobs", default="auto", help="pytest-xdist workers (default auto; 0 for none)")
     p.add_argument("-k", metavar="EXPRESSION", help="pytest's -k: only tests matching EXPRESSION")
     p.add_argument("-v", "--verbose", action="store_true", help="one line per test instead of dots")

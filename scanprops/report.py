@@ -1,4 +1,4 @@
-"""The JSON report of SPEC.md (`--scan-report FILE`): one entry per catalog function."""
+"""The JSON report of docs/contract.md (`--scan-report FILE`): one entry per catalog function."""
 from __future__ import annotations
 
 import platform
