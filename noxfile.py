@@ -1,4 +1,4 @@
-"""Regression testing across the JAX/Flax pairs SPEC.md supports (docs/versions.md).
+"""Regression testing across the supported JAX/Flax pairs (docs/contract.md, docs/versions.md).
 
     pip install nox uv && nox                     # every pair, then the table (13 to 21 min on 2 shared cores)
     nox -s "matrix(0.4.30)" "matrix(0.10.2)" table    # the pairs named, then the table of those with results
@@ -81,7 +81,8 @@ def matrix(session: nox.Session, jax: str, flax: str) -> None:
     session.run("python", "-m", "versions.record", "--impl", impl, "--out", str(out), "--variant",
                 "threefry-flipped", "--rows", "seeded", env={"JAX_THREEFRY_PARTITIONABLE": flipped})
     timing["flipped_s"] = time.time() - started
-    (out / "reports" / f"jax-{jax}-timing.json").write_text(json.dumps({k: round(v, 1) for k, v in timing.items()}) + "\n")
+    timing_file = out / "reports" / f"jax-{jax}-timing.json"
+    timing_file.write_text(json.dumps({k: round(v, 1) for k, v in timing.items()}) + "\n")
 
 
 @nox.session(python="3.11")

@@ -63,7 +63,8 @@ def _numbers(value) -> list:
 
 def _is_call(node, name: str) -> bool:
     func = node.func if isinstance(node, ast.Call) else None
-    return isinstance(func, (ast.Attribute, ast.Name)) and (getattr(func, "attr", None) or getattr(func, "id", None)) == name
+    return isinstance(func, (ast.Attribute, ast.Name)) and (
+        getattr(func, "attr", None) or getattr(func, "id", None)) == name
 
 
 class _Sites(ast.NodeVisitor):
@@ -247,34 +248,42 @@ def _replace(tree, old, new):
 _SQ = "impls/lesson_control.py"
 EQUIVALENT: dict[tuple[str, int, str], str] = {
     ("impls/sgd.py", 11, "operands of Sub swapped"): "(y - w x)**2 is (w x - y)**2",
-    ("impls/flax_seeds.py", 32, "scan(..., reverse=True)"): "the body ignores its xs (jnp.arange(T)): every step is the same",
-    ("impls/flax_seeds.py", 48, "constant 0 -> 1"): "out_axes stacks the per-step outputs, which the row drops (it returns the final carry)",
+    ("impls/flax_seeds.py", 32, "scan(..., reverse=True)"): "the body ignores its xs (jnp.arange(T)): "
+                                                            "every step is the same",
+    ("impls/flax_seeds.py", 48, "constant 0 -> 1"): "out_axes stacks the per-step outputs, which the row drops "
+                                                    "(it returns the final carry)",
     ("impls/flax_seeds.py", 48, "constant 0 -> -1"): "as out_axes = 1: the outputs are dropped",
     ("impls/lesson_scan.py", 66, "scan(..., reverse=True)"): "xs=None: every layer is the same, in either order",
-    (_SQ, 13, "constant 100 -> 101"): "newton_sqrt's cap: every finite x >= 0 stops within 67 steps, so a cap past that never acts",
+    (_SQ, 13, "constant 100 -> 101"): "newton_sqrt's cap: every finite x >= 0 stops within 67 steps, "
+                                      "so a cap past that never acts",
     (_SQ, 13, "constant 100 -> 99"): "as the cap 101",
     (_SQ, 13, "constant 100 -> 200"): "as the cap 101",
-    (_SQ, 27, "Gt -> GtE"): "differs only where |f(x)| == tol exactly, a stopping test float32 leaves undecided; the value "
-                            "properties compare only paths on which every test is decided (strategies/functions.py)",
-    (_SQ, 31, "stop_gradient around the returned carry"): "find_root has no `grad` (while_loop has no reverse mode): values are unchanged",
-    (_SQ, 38, "default 1e-06 -> 2e-06"): "newton_sqrt's result is sqrt(x) to float32 rounding for any tol from about 1e-3 down "
-                                         "(Newton converges quadratically): the contract compares the guess only",
+    (_SQ, 27, "Gt -> GtE"): "differs only where |f(x)| == tol exactly, a stopping test float32 leaves undecided; "
+                            "the value properties compare only paths on which every test is decided "
+                            "(strategies/functions.py)",
+    (_SQ, 31, "stop_gradient around the returned carry"): "find_root has no `grad` (while_loop has no reverse mode): "
+                                                          "values are unchanged",
+    (_SQ, 38, "default 1e-06 -> 2e-06"): "newton_sqrt's result is sqrt(x) to float32 rounding for any tol "
+                                         "from about 1e-3 down (Newton converges quadratically): "
+                                         "the contract compares the guess only",
     (_SQ, 38, "default 1e-06 -> 1e-07"): "as tol 2e-06",
     (_SQ, 38, "default 1e-06 -> 9.999999999999999e-06"): "as tol 2e-06",
     (_SQ, 69, "stop_gradient around the returned carry"): "newton_sqrt has no `grad`: values are unchanged",
-    (_SQ, 60, "Gt -> GtE"): "differs only where the step equals tol * guess exactly: one more step, still sqrt(x) to rounding",
+    (_SQ, 60, "Gt -> GtE"): "differs only where the step equals tol * guess exactly: "
+                            "one more step, still sqrt(x) to rounding",
     (_SQ, 60, "operands of Sub swapped"): "abs(previous - guess) is abs(guess - previous)",
-    (_SQ, 61, "Gt -> GtE"): "x = 0 then runs the loop (to the cap) but the result is where(x == 0, 0, ...) = 0, and the "
-                            "count stays within [0, 100]: the contract leaves the count to the implementation",
+    (_SQ, 61, "Gt -> GtE"): "x = 0 then runs the loop (to the cap) but the result is where(x == 0, 0, ...) = 0, "
+                            "and the count stays within [0, 100]: the contract leaves the count to the implementation",
     (_SQ, 61, "constant 0 -> -1"): "as x >= 0: x = 0 runs to the cap, the result is still 0",
     (_SQ, 61, "Lt -> LtE"): "a cap of 101 steps: never reached by a finite x >= 0 (at most 67)",
     (_SQ, 65, "stop_gradient around the returned carry"): "newton_sqrt has no `grad`: values are unchanged",
-    (_SQ, 67, "constant 2.0 -> 3.0"): "another first guess (x / 3): Newton converges to the same sqrt(x) from any positive start",
+    (_SQ, 67, "constant 2.0 -> 3.0"): "another first guess (x / 3): "
+                                      "Newton converges to the same sqrt(x) from any positive start",
     (_SQ, 67, "constant 2.0 -> 1.0"): "first guess max(x, 1): as x / 3",
     (_SQ, 67, "constant 2.0 -> 4.0"): "first guess x / 4: as x / 3",
     (_SQ, 67, "constant 1.0 -> 2.0"): "first guess at least 2: as x / 3",
-    (_SQ, 67, "constant 0 -> 1"): "the count starts at 1: one more than the steps, within [0, 100] (at most 68); the contract "
-                                  "leaves the count to the implementation",
+    (_SQ, 67, "constant 0 -> 1"): "the count starts at 1: one more than the steps, within [0, 100] (at most 68); "
+                                  "the contract leaves the count to the implementation",
 }
 
 RESTART_EVERY = 8  # a fresh sandboxed child after this many mutants (each leaves compiled programs)

@@ -144,8 +144,8 @@ def child_stats() -> dict:
 @contextlib.contextmanager
 def instrumented(tally):
     """Time the seam's calls, the oracle and the budgets; count the examples each property checks."""
-    from scanprops import expect
     import scanprops.props.families as families
+    from scanprops import expect
 
     originals = {"value": expect.value, "grad": expect.grad, "check": families.hypothesis_check}
 
@@ -256,6 +256,7 @@ def free_sizes():
     """Sizes drawn freely from the same ranges as the pools (integers, smallest to largest size),
     axis by axis, and any int32 seed for the Flax rows: as a first attempt draws them."""
     from hypothesis import strategies as st
+
     from scanprops.strategies import pools
 
     saved = (pools.Axis.sizes, pools.Signatures.draw)
@@ -275,7 +276,9 @@ def free_sizes():
 
 def load_impl(spec: str):
     """The implementation, imported into this process (the naive test calls it directly)."""
-    if spec.endswith(".py") or os.sep in spec:
+    from scanprops import loading
+
+    if loading.looks_like_path(spec):
         module_spec = importlib.util.spec_from_file_location("naive_impl", spec)
         module = importlib.util.module_from_spec(module_spec)
         module_spec.loader.exec_module(module)
@@ -290,8 +293,8 @@ def naive_test(problem, family: str, fn, examples: int):
     import jax.numpy as jnp
 
     from scanprops import expect
-    from scanprops.props import families
     from scanprops.child.calls import jaxpr_stats
+    from scanprops.props import families
 
     def static_of(case):
         return tuple(i for i, n in enumerate(case.names) if n in problem.static)
@@ -443,7 +446,8 @@ def rate(examples: int, seconds: float) -> float:
 
 def cells(m: Measure, naive: bool) -> list[str]:
     out = [m.function, m.family, m.verdict, str(m.examples), str(len(m.shapes)), str(m.compiles), str(m.hits),
-           f"{m.compile_s:.2f}", f"{m.judge_compile_s:.2f}", f"{m.run_s:.2f}", f"{m.oracle_s:.2f}", f"{m.budget_s:.2f}", f"{m.rest_s:.2f}",
+           f"{m.compile_s:.2f}", f"{m.judge_compile_s:.2f}", f"{m.run_s:.2f}", f"{m.oracle_s:.2f}", f"{m.budget_s:.2f}",
+           f"{m.rest_s:.2f}",
            f"{m.total_s:.2f}", f"{rate(m.examples, m.total_s):.1f}"]
     if naive:
         speed = rate(m.examples, m.total_s) / rate(m.naive_examples, m.naive_s) if m.naive_examples else float("nan")
@@ -459,7 +463,8 @@ def totals(measures: list[Measure], label: str, naive: bool) -> Measure:
         t.examples += m.examples
         t.shapes |= {(m.function, m.family, s) for s in m.shapes}
         t.naive_shapes |= {(m.function, m.family, s) for s in m.naive_shapes}
-        for name in ("compiles", "hits", "compile_s", "judge_compile_s", "trace_s", "lower_s", "backend_s", "run_s", "oracle_s", "budget_s", "rest_s", "total_s",
+        for name in ("compiles", "hits", "compile_s", "judge_compile_s", "trace_s", "lower_s", "backend_s", "run_s",
+                     "oracle_s", "budget_s", "rest_s", "total_s",
                      "naive_examples", "naive_compiles", "naive_s", "naive_fails"):
             setattr(t, name, getattr(t, name) + getattr(m, name))
     broke = [m for m in measures if m.naive_error]
@@ -475,7 +480,8 @@ def table(measures: list[Measure], naive: bool, markdown: bool) -> str:
     rows = [cells(m, naive) for m in measures]
     rows.append(cells(totals(measures, "TOTAL", naive), naive))
     if markdown:
-        lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" if i < 3 else "---:" for i in range(len(columns))) + "|"]
+        lines = ["| " + " | ".join(columns) + " |",
+                 "|" + "|".join("---" if i < 3 else "---:" for i in range(len(columns))) + "|"]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
         return "\n".join(lines)
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
@@ -503,7 +509,8 @@ def machine() -> str:
 
     load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",) * 3
     return (f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
-            f"Python {platform.python_version()}, jax {jax.__version__}, {len(jax.devices())} {jax.default_backend()} devices")
+            f"Python {platform.python_version()}, jax {jax.__version__}, "
+            f"{len(jax.devices())} {jax.default_backend()} devices")
 
 
 # --- main ---------------------------------------------------------------------------------------------
@@ -577,7 +584,8 @@ def main(argv=None) -> int:
     print(f"harness: {total.examples} examples in {harness_s:.1f} s (child start {startup:.1f} s included), "
           f"{rate(total.examples, harness_s):.2f} examples/s")
     print(f"compiling: {total.compiles} backend compiles, {total.hits} of them loads from the persistent cache; "
-          f"JAX's events: tracing {total.trace_s:.1f} s, lowering {total.lower_s:.1f} s, backend {total.backend_s:.1f} s "
+          f"JAX's events: tracing {total.trace_s:.1f} s, lowering {total.lower_s:.1f} s, "
+          f"backend {total.backend_s:.1f} s "
           f"(nested events overlap; their union is the {total.compile_s:.1f} s of `compile s`)")
     if naive and total.naive_examples:
         print(f"naive:   {total.naive_examples} examples in {total.naive_s:.1f} s, "

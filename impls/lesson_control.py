@@ -1,7 +1,7 @@
 """Seed 004, the control-flow rows: fori_loop, while_loop, cond, switch.
 
 As the seed writes them, except `newton_sqrt`, whose stopping test is buggy in the seed (see
-its docstring and SPEC.md).
+its docstring and docs/contract.md).
 """
 from __future__ import annotations
 

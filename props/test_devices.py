@@ -1,8 +1,8 @@
 """Family 5: the same result on every visible device, and it lands where the inputs were committed."""
 import pytest
 
-from scanprops.props import families
 from scanprops.catalog import rows_with
+from scanprops.props import families
 
 
 @pytest.mark.parametrize("problem", rows_with("devices"), ids=lambda p: p.name)

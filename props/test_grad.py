@@ -1,8 +1,8 @@
 """Family 4b: jax.grad of f equals the gradient of the float64 oracle, for every differentiable input."""
 import pytest
 
-from scanprops.props import families
 from scanprops.catalog import rows_with
+from scanprops.props import families
 
 
 @pytest.mark.parametrize("problem", rows_with("grad"), ids=lambda p: p.name)

@@ -1,8 +1,8 @@
 """Family 4a: jax.jit(f) gives f's result (within the float32 rounding budget)."""
 import pytest
 
-from scanprops.props import families
 from scanprops.catalog import rows_with
+from scanprops.props import families
 
 
 @pytest.mark.parametrize("problem", rows_with("jit"), ids=lambda p: p.name)

@@ -1,8 +1,8 @@
 """Family 1: every generated input gives the Python-loop oracle's result."""
 import pytest
 
-from scanprops.props import families
 from scanprops.catalog import rows_with
+from scanprops.props import families
 
 
 @pytest.mark.parametrize("problem", rows_with("oracle"), ids=lambda p: p.name)

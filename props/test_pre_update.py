@@ -1,8 +1,8 @@
 """Family 3: a collector's losses[i] is the loss at the weight before step i."""
 import pytest
 
-from scanprops.props import families
 from scanprops.catalog import rows_with
+from scanprops.props import families
 
 
 @pytest.mark.parametrize("problem", rows_with("pre_update"), ids=lambda p: p.name)

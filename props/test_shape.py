@@ -1,8 +1,8 @@
 """Family 2: exactly the output shape and dtype the catalog states; no silent float64."""
 import pytest
 
-from scanprops.props import families
 from scanprops.catalog import rows_with
+from scanprops.props import families
 
 
 @pytest.mark.parametrize("problem", rows_with("shape"), ids=lambda p: p.name)

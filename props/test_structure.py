@@ -1,8 +1,8 @@
 """Family 6: a compiled loop whose traced program does not grow with N or T."""
 import pytest
 
-from scanprops.props import families
 from scanprops.catalog import rows_with
+from scanprops.props import families
 
 
 @pytest.mark.parametrize("problem", rows_with("structure"), ids=lambda p: p.name)

@@ -1,8 +1,8 @@
 """Family 7: a while_loop row returns, within its deadline and iteration cap, on every input."""
 import pytest
 
-from scanprops.props.termination import termination
 from scanprops.catalog import rows_with
+from scanprops.props.termination import termination
 
 
 @pytest.mark.parametrize("problem", rows_with("termination"), ids=lambda p: p.name)

@@ -1,8 +1,8 @@
 """Family 4c: jax.vmap(f) over a batch equals f on each input alone, stacked."""
 import pytest
 
-from scanprops.props import families
 from scanprops.catalog import rows_with
+from scanprops.props import families
 
 
 @pytest.mark.parametrize("problem", rows_with("vmap"), ids=lambda p: p.name)

@@ -13,7 +13,7 @@ def check(args) -> int:
     """Verify one module, as `pytest -n auto --impl FILE` does in the repository."""
     import pytest
 
-    from scanprops.runner import pytest_args
+    from scanprops.runner import function_names, pytest_args
 
     module = Path(args.file)
     if not module.is_file():
@@ -23,7 +23,7 @@ def check(args) -> int:
     extra = tuple(["-k", args.k] if args.k else ()) + (
         ("--require-sandbox", args.require_sandbox) if args.require_sandbox else ())
     return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, jobs=args.jobs,
-                                       functions=args.functions.split(",") if args.functions else None, time_budget=args.time_budget,
+                                       functions=function_names(args.functions), time_budget=args.time_budget,
                                        profile=args.profile, quiet=not args.verbose, extra=extra)))
 
 
@@ -64,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
                        description="Verify FILE against the catalog: the same run as `pytest -n auto --impl FILE`. "
                        "Functions FILE does not define are left out and reported missing.")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--report", metavar="JSON", help="also write the JSON report (SPEC.md) here")
+    p.add_argument("--report", metavar="JSON", help="also write the JSON report (docs/contract.md) here")
     p.add_argument("-j", "--jobs", default="auto", help="pytest-xdist workers (default auto; 0 for none)")
     p.add_argument("-k", metavar="EXPRESSION", help="pytest's -k: only tests matching EXPRESSION")
     p.add_argument("-v", "--verbose", action="store_true", help="one line per test instead of dots")

@@ -40,6 +40,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanprops import loading
+
 ENV_DIR = "SCANPROPS_CACHE_DIR"
 ENV_SWITCH = "SCANPROPS_COMPILE_CACHE"
 OFF_WORDS = ("0", "off", "false", "no")
@@ -111,7 +113,7 @@ def submission_key(spec: str, path: tuple[str, ...], trusted: bool) -> str:
     if trusted:
         return "harness"
     digest = hashlib.sha256(spec.encode())
-    origin = spec if spec.endswith(".py") or os.sep in spec else None
+    origin = spec if loading.looks_like_path(spec) else None
     if origin is None:
         found = importlib.machinery.PathFinder.find_spec(spec.split(".")[0], list(path) or None)
         origin = found.origin if found is not None else None

@@ -25,4 +25,5 @@ def describe() -> dict:
     import jax
 
     devs = jax.devices()
-    return {"backend": jax.default_backend(), "devices": len(devs), "device_kinds": sorted({d.device_kind for d in devs})}
+    return {"backend": jax.default_backend(), "devices": len(devs),
+            "device_kinds": sorted({d.device_kind for d in devs})}

@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanprops import confinement, isolation, profiles, report, submissions
-from scanprops.runner import GRACE_S, pytest_args, run_isolated
+from scanprops import confinement, isolation, jsonfile, profiles, report, submissions
+from scanprops.runner import GRACE_S, function_names, pytest_args, run_isolated
 
 PLATFORMS = ("gradescope", "exercism", "prairielearn")
 # A run of one submission holds a pytest process and a sandboxed child, each with JAX loaded:
@@ -92,7 +92,7 @@ def grade_one(sub: submissions.Submission, folder: Path, harness: str, args,
                f"the run ended with exit status {run.status} and wrote no report")
         found = _failed_run(sub, f"{why}; see log.txt")
         report.write(folder / "report.json", found)
-    report.write(folder / "graded.json", {**key, "seconds": round(run.seconds, 1)})
+    jsonfile.write(folder / "graded.json", {**key, "seconds": round(run.seconds, 1)})
     return found, run.seconds, False
 
 
@@ -119,7 +119,7 @@ def plan(args):
 
     config = points.load(args.config)
     if args.functions:
-        names = [n.strip() for n in args.functions.split(",") if n.strip()]
+        names = function_names(args.functions)
         unknown = [n for n in names if n not in {p.name for p in CATALOG}]
         if unknown:
             raise points.ConfigError("--functions", ",".join(unknown), "not in the catalog")
@@ -133,7 +133,7 @@ def plan(args):
 def write_results(found: dict, folder: Path, config, seconds: float) -> tuple[float, float]:
     """The platforms' result files beside the report; returns (score, max score)."""
     from scanprops.results import exercism, gradescope, prairielearn, save
-    from scanprops.results.grading import grade
+    from scanprops.results.scoring import grade
 
     for platform, module in (("gradescope", gradescope), ("exercism", exercism), ("prairielearn", prairielearn)):
         save(folder / f"{platform}.json", module.results(found, config, seconds))
@@ -154,7 +154,7 @@ def _summary(sub, found, seconds, cached, score, config) -> Graded:
 
 def write_tables(rows: list[Graded], out: Path, harness: str) -> None:
     functions = list(dict.fromkeys(f for r in rows for f in r.functions))
-    report.write(out / "grades.json", {"harness": harness, "submissions": [r.row() for r in rows]})
+    jsonfile.write(out / "grades.json", {"harness": harness, "submissions": [r.row() for r in rows]})
     with open(out / "grades.csv", "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["submission", "verdict", "score", "max_score", "seconds", *functions])

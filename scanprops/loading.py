@@ -12,6 +12,9 @@ class ImplLoadError(Exception):
 
 
 def looks_like_path(spec: str) -> bool:
+    """Whether an implementation's spec names a file (`.py`, or a path with a separator) rather
+    than a dotted module name. The judge's side asks here; the child, which imports nothing of
+    the harness, decides the same in scanprops/child/loading.py."""
     return spec.endswith(".py") or "/" in spec or "\\" in spec
 
 

@@ -20,8 +20,20 @@ from typing import Any
 import numpy as np
 
 from scanprops import wire
-from scanprops.call import (Grad, How, ImplFailure, Jaxpr, JaxprStats, Jit, OnDevice, Outcome, Plain, ProtocolViolation,
-                            Single, Vmap)
+from scanprops.call import (
+    Grad,
+    How,
+    ImplFailure,
+    Jaxpr,
+    JaxprStats,
+    Jit,
+    OnDevice,
+    Outcome,
+    Plain,
+    ProtocolViolation,
+    Single,
+    Vmap,
+)
 from scanprops.cases import Case
 
 

@@ -101,12 +101,6 @@ class Points:
         return replace(self, functions=tuple(f if f.name in keep else replace(f, points=0.0, per_property=None)
                                              for f in self.functions))
 
-    def function(self, name: str) -> FunctionPoints:
-        for f in self.functions:
-            if f.name == name:
-                return f
-        raise KeyError(name)
-
 
 def _catalog(catalog: Iterable[Any] | None) -> list[Any]:
     """Rows with `.name`, `.families`, `.signature`; the real catalog unless one is given."""

@@ -1,12 +1,11 @@
-"""The JSON report of SPEC.md (`--scan-report FILE`): one entry per catalog function."""
+"""The JSON report of docs/contract.md (`--scan-report FILE`): one entry per catalog function."""
 from __future__ import annotations
 
-import json
-import os
 import platform
-import tempfile
 from importlib import metadata
 from pathlib import Path
+
+from scanprops import jsonfile
 
 
 def versions() -> dict:
@@ -54,16 +53,5 @@ def build(impl: str, catalog_names: list[str], results: dict, missing: set[str],
 
 
 def write(path: str | Path, report: dict) -> None:
-    """Write atomically: a temporary file in the same folder, then a rename, so a reader never
-    sees half a report (and a crash mid-write leaves the previous file, not a broken one)."""
-    target = Path(path)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w") as out:
-            out.write(json.dumps(report, indent=2, sort_keys=False) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write the report atomically (scanprops/jsonfile.py): a reader never sees half a report."""
+    jsonfile.write(path, report)

@@ -19,8 +19,17 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from scanprops.cases import KEYWORD, OMITTED, POSITIONAL, Case
-from scanprops.strategies.functions import (NO_ROOT, Poly, float32_near, from_roots, newton_path, oscillator, polys_with_roots,
-                                  power, real_roots)
+from scanprops.strategies.functions import (
+    NO_ROOT,
+    Poly,
+    float32_near,
+    from_roots,
+    newton_path,
+    oscillator,
+    polys_with_roots,
+    power,
+    real_roots,
+)
 from scanprops.strategies.pools import HIDDEN, STEPS, Axis, float32_arrays, powers_of_two, rng, scalar32
 
 # n_iter: unconverged counts, where an off-by-one shows, the default 20, and long loops
@@ -300,7 +309,8 @@ def activation_cases(draw, length: int | None = None, like: Case | None = None) 
 def activation_large_case(salt: int, length: int | None = None) -> Case:
     """A large x whose elements span -3072 to 3072, every decade, and a choice per salt."""
     r = rng(salt, "activation")
-    x = (r.uniform(-6, 6, (2, HIDDEN.big())) * 2.0 ** r.integers(KNEE[0], KNEE[1] + 1, (2, HIDDEN.big()))).astype(np.float32)
+    x = (r.uniform(-6, 6, (2, HIDDEN.big()))
+         * 2.0 ** r.integers(KNEE[0], KNEE[1] + 1, (2, HIDDEN.big()))).astype(np.float32)
     return Case.of(x=x, choice=np.asarray((1, 3, 2, 0)[salt % 4], np.int32))
 
 

@@ -11,8 +11,8 @@ from hypothesis import settings
 import impls.alt
 import impls.wrong
 from scanprops import isolation
-from scanprops.props.families import FAMILIES
 from scanprops.catalog import BY_NAME, CATALOG
+from scanprops.props.families import FAMILIES
 from scanprops.seam import Seam
 
 # The own tests use fewer examples than a learner's run: every wrong module's bug shows on an

@@ -81,9 +81,11 @@ CASES = [
     Abuse("callback_export_patch", "fail", ("cannot be compiled as one program",), args=JIT),
     Abuse("callback_decoy_scan", "fail", ("cannot be compiled as one program",),
           args=("-k", "test_compiles_to_a_loop_that_does_not_grow and running_sum")),
-    Abuse("forged_program", "fail", ("cannot be read",), args=("-k", "test_grad_matches_the_oracle_grad and running_sum")),
+    Abuse("forged_program", "fail", ("cannot be read",),
+          args=("-k", "test_grad_matches_the_oracle_grad and running_sum")),
     # the run's time budget: what it did not reach is `error`, never `pass`
-    Abuse("slow_call", "error", ("time budget of 9 s",), args=("-k", "running_sum and (oracle or shape)", "--time-budget", "9"),
+    Abuse("slow_call", "error", ("time budget of 9 s",),
+          args=("-k", "running_sum and (oracle or shape)", "--time-budget", "9"),
           env={"SCANPROPS_CALL_DEADLINE": "60"}),
 ]
 
@@ -145,11 +147,11 @@ def test_the_report_is_the_controllers_own(tmp_path):
 def test_the_child_holds_no_harness_module(tmp_path):
     """What a submission can see in sys.modules: JAX, NumPy, the standard library; never
     pytest, Hypothesis or the harness's packages."""
+    import numpy as np
+
     from scanprops import isolation
     from scanprops.cases import Case
     from scanprops.seam import Plain
-
-    import numpy as np
 
     spy = tmp_path / "spy.py"
     spy.write_text(
@@ -205,7 +207,8 @@ def _assert_wrong_and_contained(done, report, took, says=WRONG):
 def test_a_file_written_through_libc_never_appears(tmp_path, tmp_path_factory, layers):
     require("landlock")
     target = tmp_path_factory.mktemp("outside") / "escaped.txt"
-    done, report, took = run_abuse(tmp_path, Abuse("native_write_outside", "fail", WRONG, env=layers), OUTSIDE=str(target))
+    done, report, took = run_abuse(tmp_path, Abuse("native_write_outside", "fail", WRONG, env=layers),
+                                   OUTSIDE=str(target))
     _assert_wrong_and_contained(done, report, took)
     assert not target.exists(), target.read_text()
 

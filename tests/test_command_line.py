@@ -11,7 +11,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[1]
 GOOD_TRAINER = """
 import jax, jax.numpy as jnp

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from scanprops.catalog import CATALOG
-from scanprops.tolerance import LAMBDA, SAFETY, U32, Budget
 from scanprops.strategies import flax_rows, lesson_scan, trainers
 from scanprops.strategies.functions import newton_path
 from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, WIDTHS
+from scanprops.tolerance import LAMBDA, SAFETY, U32, Budget
 from tests import memory
 
 # The size each axis's large input must reach (the contract's floors for the default profile).
@@ -98,7 +98,8 @@ SIGNATURES = {
     "scan_training_step": (trainers.SIZES, lambda c: c["x_batches"].shape),
     "scan_collect_losses": (trainers.SIZES, lambda c: c["x_batches"].shape),
     "lax_scan_in_module": (flax_rows.MODULE_SIGNATURES, lambda c: (c["seed"], c["hidden"], c["T"])),
-    "scan_rnn_forward": (flax_rows.GRU_SIGNATURES, lambda c: (c["seed"], c["hidden"], c["x"].shape[1], c["x"].shape[0])),
+    "scan_rnn_forward": (flax_rows.GRU_SIGNATURES,
+                         lambda c: (c["seed"], c["hidden"], c["x"].shape[1], c["x"].shape[0])),
     "rnn_forward": (lesson_scan.RNN_SIZES, lambda c: (c["h0"].shape[0], c["xs"].shape[1], c["xs"].shape[0])),
     "apply_shared_layers": (lesson_scan.LAYERS_SIZES, lambda c: (c["x"].shape[0], c["num_layers"])),
 }

@@ -105,7 +105,7 @@ def test_every_result_file_is_valid_for_its_platform(graded, platform):
     for name in EXPECTED:
         data = json.loads((out / name / f"{platform}.json").read_text())
         jsonschema.validate(data, schema)
-        json.loads((out / name / "report.json").read_text())  # and the SPEC report beside it
+        json.loads((out / name / "report.json").read_text())  # and the JSON report (docs/contract.md) beside it
 
 
 def test_a_second_run_grades_nothing_again_but_a_changed_file(graded, classroom, tmp_path):

@@ -12,12 +12,12 @@ import pytest
 
 import impls.wrong.find_root_no_iteration_cap as no_cap
 import impls.wrong.sqrt_seed_literal as seed_literal
-from scanprops.props.families import oracle
-from scanprops.props.termination import termination
 from scanprops import isolation
 from scanprops.cases import Case
 from scanprops.catalog import BY_NAME
 from scanprops.failure import PropertyFailure
+from scanprops.props.families import oracle
+from scanprops.props.termination import termination
 from scanprops.seam import ImplFailure, OnDevice, Plain, Seam
 from scanprops.strategies.functions import NO_ROOT, Poly
 from scanprops.strategies.lesson_control import _newton_case

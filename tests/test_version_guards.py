@@ -86,8 +86,8 @@ def test_the_sandboxed_child_gets_the_forced_devices():
     """The child sets the devices itself (it imports no harness code): a call committed to the
     last forced device runs there."""
     from scanprops import isolation
-    from scanprops.catalog import BY_NAME
     from scanprops.cases import Case
+    from scanprops.catalog import BY_NAME
     from scanprops.seam import OnDevice
 
     count = len(jax.devices())
@@ -142,7 +142,8 @@ def test_make_mesh_and_shard_map_run_a_scan_per_shard():
 def test_threefry_default_and_the_flag_change_the_stream():
     """The default follows the version (0.5.0 flipped it); setting the flag to the other value
     gives other random bits for the same key, which is what moves Flax's parameters."""
-    code = "import jax; print(jax.config.jax_threefry_partitionable, jax.random.normal(jax.random.PRNGKey(0), (3,)).tolist())"
+    code = ("import jax; "
+            "print(jax.config.jax_threefry_partitionable, jax.random.normal(jax.random.PRNGKey(0), (3,)).tolist())")
     default = _python(code)
     assert default.startswith(str(compat.threefry_partitionable_default()))
     flipped = _python(code, JAX_THREEFRY_PARTITIONABLE=str(int(not compat.threefry_partitionable_default())))

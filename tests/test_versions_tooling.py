@@ -91,7 +91,8 @@ def test_api_names_follow_module_level_transforms():
 
 # --- classification, on made-up recordings ---------------------------------------------------------
 def _case(*values, allowed=1e-6, params=None) -> dict:
-    entry = {"plain": {"out": [f32(*values)]}, "jit": "same as plain", "allowed": codec.encode_array(np.float64(allowed))}
+    entry = {"plain": {"out": [f32(*values)]}, "jit": "same as plain",
+             "allowed": codec.encode_array(np.float64(allowed))}
     if params:
         entry["params_sha256"] = params
     return entry
@@ -103,8 +104,9 @@ def _golden(rows: dict, flag: bool, **row_extra) -> dict:
 
 
 def _report(verdicts: dict) -> dict:
-    return {"verdict": "fail" if "fail" in verdicts.values() else "pass", "problems": {name: {"verdict": v, "properties": {"oracle": {"verdict": v}}}
-                                           for name, v in verdicts.items()}}
+    return {"verdict": "fail" if "fail" in verdicts.values() else "pass",
+            "problems": {name: {"verdict": v, "properties": {"oracle": {"verdict": v}}}
+                         for name, v in verdicts.items()}}
 
 
 def test_changes_are_classified():
@@ -116,7 +118,8 @@ def test_changes_are_classified():
                           flipped=_golden({"c": [_case(5.0, params="q")]}, True))
     new = compare.Version("0.5.3", report=_report({"a": "pass", "b": "pass", "c": "pass", "d": "fail", "e": "pass"}),
                           golden=_golden({"a": [_case(1.0)], "b": [_case(up)], "c": [_case(5.0, params="q")],
-                                          "d": [_case(1.5)], "e": [{"plain": {"error": "TypeError: no"}, "jit": {"error": "x"}}]},
+                                          "d": [_case(1.5)],
+                                          "e": [{"plain": {"error": "TypeError: no"}, "jit": {"error": "x"}}]},
                                          True, e={"apis": {"jax.lax.scan": "(f, init, xs=None, length=None)"}}))
     found = {name: compare.classify(old, new, name) for name in "abcde"}
     assert found["a"].classes == ["same"]
@@ -148,7 +151,7 @@ def test_record_row_keeps_outputs_errors_warnings_and_signatures():
     def call(problem, case, how):
         if case["xs"].size == 0:
             raise ImplFailure("ValueError: empty")
-        warnings.warn("old spelling", DeprecationWarning)
+        warnings.warn("old spelling", DeprecationWarning, stacklevel=1)
         return Outcome(np.asarray(case["xs"]) * (2 if type(how).__name__ == "Jit" else 1))
 
     problem = types.SimpleNamespace(name="fn", budget=lambda case: Budget(steps=1, width=1, scale=1.0))

@@ -147,7 +147,8 @@ def environments(versions: list[Version]) -> list[str]:
                      env.get("python", "?"), f"{env.get('backend', '?')} x{env.get('devices', '?')}",
                      seconds(t.get("install_s")), seconds(t.get("pytest_s") or v.junit.get("seconds")),
                      seconds(t.get("golden_s", 0) + t.get("flipped_s", 0)) if t else "-", seconds(total),
-                     (f"{guards.get('passed', 0)} pass" + (f", {guards['failed']} FAIL" if guards.get("failed") else ""))
+                     (f"{guards.get('passed', 0)} pass"
+                      + (f", {guards['failed']} FAIL" if guards.get("failed") else ""))
                      if guards and (guards.get("passed") or guards.get("failed")) else "-",
                      ((v.golden or {}).get("recorded") or "-")[:10]])
     return table(["jax", "jaxlib", "flax", "numpy", "python", "devices", "install s", "pytest s", "golden s",
@@ -252,7 +253,8 @@ def diff_rows(a: dict, b: dict, name: str, allowed_from: dict | None = None,
                 continue
             for leaf_index, (la, lb) in enumerate(zip(oa["out"], ob["out"])):
                 if la["dtype"] != lb["dtype"] or la["shape"] != lb["shape"]:
-                    total.add(Diff(api=[f"output {leaf_index}: {la['dtype']}{la['shape']} -> {lb['dtype']}{lb['shape']}"],
+                    change = f"output {leaf_index}: {la['dtype']}{la['shape']} -> {lb['dtype']}{lb['shape']}"
+                    total.add(Diff(api=[change],
                                    within=False, ulps=math.inf, abs=math.inf, where=f"case {index} {mode}"))
                     continue
                 ulps = codec.ulp_distances(la, lb)
@@ -419,7 +421,8 @@ def admitted_section(results: Path) -> list[str]:
             problem = (found.get("problems") or {}).get(name)
             cell = _row_cell(problem)
             if problem and problem.get("verdict") in ("fail", "error"):
-                first = next((p for p in problem.get("properties", {}).values() if p.get("verdict") in ("fail", "error")), {})
+                first = next((p for p in problem.get("properties", {}).values()
+                              if p.get("verdict") in ("fail", "error")), {})
                 raised = [line.split("raised:", 1)[1].strip() for line in (first.get("message") or "").splitlines()
                           if "raised:" in line]
                 if raised:

@@ -1,5 +1,5 @@
-"""The JAX/Flax pairs SPEC.md supports, in one place (noxfile.py, .ci/run and the comparison
-read it). Plain data: importable without JAX, nox or the harness.
+"""The JAX/Flax pairs the contract supports (docs/contract.md), in one place (noxfile.py, .ci/run
+and the comparison read it). Plain data: importable without JAX, nox or the harness.
 
 Each JAX release is paired with the newest Flax that works with it, as verified end to end by
 `nox` (docs/versions.md): the packages' metadata admits broken pairs (Flax 0.10.4 and later

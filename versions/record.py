@@ -52,9 +52,8 @@ def environment() -> dict:
     import jax
     import numpy as np
 
-    from scanprops.report import versions
-
     from scanprops import compat
+    from scanprops.report import versions
 
     devices = jax.devices()
     return {
@@ -355,7 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     (out_dir / "golden").mkdir(parents=True, exist_ok=True)
     target = out_dir / "golden" / name
     target.write_text(json.dumps(document, indent=1) + "\n")
-    print(f"recorded {len(rows)} rows in {document['seconds']} s -> {target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target}")
+    shown = target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target
+    print(f"recorded {len(rows)} rows in {document['seconds']} s -> {shown}")
     if module is None:
         from scanprops import isolation
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from scanprops.oracles import flax_seeds as oracles
 from scanprops.cases import Case
+from scanprops.oracles import flax_seeds as oracles
 from scanprops.problem import Out, Pitfall, Problem
-from scanprops.tolerance import Budget
 from scanprops.strategies import flax_rows
+from scanprops.tolerance import Budget
 
 
 # --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------

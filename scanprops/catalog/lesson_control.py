@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from scanprops.oracles import lesson_control as oracles
 from scanprops.cases import Case
+from scanprops.oracles import lesson_control as oracles
 from scanprops.problem import Out, Pitfall, Problem
-from scanprops.tolerance import Budget
 from scanprops.strategies import lesson_control as cases
 from scanprops.strategies.forms import with_call_forms
 from scanprops.strategies.functions import newton_path
-
+from scanprops.tolerance import Budget
 
 SQRT_ITERATION_CAP = 100  # newton_sqrt's contract; a correct rule needs at most about 70 steps
 

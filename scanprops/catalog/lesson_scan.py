@@ -6,15 +6,15 @@ import dataclasses
 
 import numpy as np
 
-from scanprops.oracles import lesson_scan as oracles
 from scanprops.cases import Case
+from scanprops.oracles import lesson_scan as oracles
 from scanprops.problem import Out, Pitfall, Problem, as64
+from scanprops.strategies import lesson_scan as inputs
+from scanprops.strategies.forms import with_call_forms
 from scanprops.tolerance import U32, Budget, growth
 
 TANH_OPS = 2  # rounding operations counted for one float32 tanh (as `activation` does)
 EMA_OPS = 3  # an EMA step: two products and a sum (or a difference, a product and a sum)
-from scanprops.strategies import lesson_scan as inputs
-from scanprops.strategies.forms import with_call_forms
 
 
 # --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------
@@ -27,7 +27,8 @@ def _sum_budget(case: Case) -> Budget:
 
 def _ema_budget(case: Case) -> Budget:
     """A running error bound along the oracle's trajectory. Each step (out[0] too: a correct
-    scan may blend xs[0] with itself, alpha xs[0] + (1 - alpha) xs[0]) rounds a few operations whose operands are at most |xs[i]|, |out[i-1]| and |out[i]|
+    scan may blend xs[0] with itself, alpha xs[0] + (1 - alpha) xs[0]) rounds a few operations
+    whose operands are at most |xs[i]|, |out[i-1]| and |out[i]|
     (whichever correct form: alpha x + (1 - alpha) prev, or prev + alpha (x - prev), whose
     x - prev rounds at the size of prev), and multiplies the error it inherits by (1 - alpha)
     in [0, 1]. So an early large value's rounding fades as the average forgets it, instead of

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from scanprops.oracles import sgd as oracles
 from scanprops.cases import Case
+from scanprops.oracles import sgd as oracles
 from scanprops.problem import Out, Pitfall, Problem
-from scanprops.tolerance import Budget
 from scanprops.strategies import trainers
+from scanprops.tolerance import Budget
 
 
 # --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------
@@ -53,7 +53,8 @@ def _sgd_pitfalls(oracle) -> tuple[Pitfall, ...]:
                 lambda xp, w, lr, xb, yb: oracle(xp, w, lr, xb, yb, reverse=True)),
         Pitfall("gradient of the mean, not the sum",
                 "The step matches the gradient of mean((w*x-y)**2): the loss is a sum over the batch.",
-                lambda xp, w, lr, xb, yb: oracle(xp, w, lr, xb, yb, grad_scale=2.0 / max(len(xb[0]) if len(xb) else 1, 1))),
+                lambda xp, w, lr, xb, yb: oracle(xp, w, lr, xb, yb,
+                                                 grad_scale=2.0 / max(len(xb[0]) if len(xb) else 1, 1))),
         Pitfall("gradient missing its factor 2",
                 "d/dw sum((w*x-y)**2) = 2*sum(x*(w*x-y)); the step used half of it.",
                 lambda xp, w, lr, xb, yb: oracle(xp, w, lr, xb, yb, grad_scale=1.0)),

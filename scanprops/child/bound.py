@@ -15,10 +15,10 @@ def bind() -> None:
     """Import NumPy and JAX and keep the callables the child's modules use (once)."""
     if ORIG:
         return
-    import numpy
     import jax as _jax
     import jax.numpy as _jnp
     import jax.tree_util  # noqa: F401
+    import numpy
 
     found = dict(
         np=numpy, jnp=_jnp, dtype=numpy.dtype,

@@ -49,7 +49,8 @@ def runnable(blob: bytes, function: str):
     try:
         exported = ORIG["deserialize"](bytearray(blob))
     except Exception as exc:  # noqa: BLE001
-        raise CallError(f"the program exported for {function} cannot be read: {type(exc).__name__}: {first_line(exc)}")
+        raise CallError(f"the program exported for {function} cannot be read: {type(exc).__name__}: "
+                        f"{first_line(exc)}") from None
     text = exported.mlir_module()
     refused = [t for t in _custom_calls(text)
                if t not in ALLOWED_CUSTOM_CALLS and not t.startswith(ALLOWED_CUSTOM_CALL_PREFIXES)]

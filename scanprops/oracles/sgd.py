@@ -32,4 +32,4 @@ def scan_training_step(xp, w, lr, x_batches, y_batches, **pitfall):
 
 def scan_collect_losses(xp, w, lr, x_batches, y_batches, **pitfall):
     final_w, losses = sgd_trajectory(xp, w, lr, x_batches, y_batches, **pitfall)
-    return xp.stack([xp.asarray(final_w)] + [xp.asarray(l) for l in losses])
+    return xp.stack([xp.asarray(final_w)] + [xp.asarray(loss) for loss in losses])

@@ -27,7 +27,7 @@ from typing import Mapping
 
 from scanprops.points import Points
 from scanprops.results import feedback, save
-from scanprops.results.grading import grade
+from scanprops.results.scoring import grade
 
 OUTPUT_CAP = 500
 TRUNCATED = "Output was truncated. Please limit to 500 chars"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from scanprops.points import Points
 from scanprops.results import save
-from scanprops.results.grading import grade
+from scanprops.results.scoring import grade
 
 
 def results(report: dict, points: Points, seconds: float | None = None) -> dict:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from scanprops.points import Points
 from scanprops.results import feedback, save
-from scanprops.results.grading import Item, grade
+from scanprops.results.scoring import Item, grade
 
 # How scanprops' import probe (scanprops/plugin.py) words the errors that are not gradable.
 _NOT_GRADABLE = re.compile(r"does not import: (?:SyntaxError|IndentationError|TabError|NameError|UnboundLocalError)\b"

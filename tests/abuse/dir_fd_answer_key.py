@@ -11,7 +11,8 @@ libc = ctypes.CDLL(None, use_errno=True)
 
 
 def stolen():
-    for read in (lambda: os.read(os.open("impls/lesson_scan.py", os.O_RDONLY, dir_fd=os.open(ROOT, os.O_RDONLY)), 10**6),
+    for read in (lambda: os.read(os.open("impls/lesson_scan.py", os.O_RDONLY, dir_fd=os.open(ROOT, os.O_RDONLY)),
+                                 10**6),
                  lambda: _libc_read(os.path.join(ROOT, "impls", "lesson_scan.py"))):
         try:
             source = read()

@@ -1,6 +1,6 @@
 """Allocates gigabytes in every call."""
-import numpy as np
 import jax.numpy as jnp
+import numpy as np
 
 
 def running_sum(xs):

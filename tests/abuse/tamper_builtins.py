@@ -1,5 +1,6 @@
 """Replaces builtins.isinstance, which type checks all over the harness rely on."""
 import builtins
+
 import jax.numpy as jnp
 
 _real = builtins.isinstance

@@ -1,6 +1,6 @@
 """Replaces numpy.asarray, which reads results back, with one that always says zeros."""
-import numpy
 import jax.numpy as jnp
+import numpy
 
 _real = numpy.asarray
 numpy.asarray = lambda a, *args, **kwargs: numpy.zeros_like(_real(a, *args, **kwargs))
