@@ -116,7 +116,8 @@ def table(records: list[dict]) -> str:
         t["examples"] += r["examples"]
         t["alarms"] += bool(r["failure"])
         t["s"] += r["seconds"]
-    lines = ["| row | property | modules | seeds | examples | false alarms | seconds |", "|---|---|---:|---:|---:|---:|---:|"]
+    lines = ["| row | property | modules | seeds | examples | false alarms | seconds |",
+             "|---|---|---:|---:|---:|---:|---:|"]
     for (row, family), t in sorted(rows.items()):
         lines.append(f"| {row} | {family} | {len(t['modules'])} | {len(t['seeds'])} | {t['examples']} | "
                      f"{t['alarms']} | {t['s']:.0f} |")

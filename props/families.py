@@ -1,4 +1,4 @@
-"""The property families of SPEC.md, one function each, reading like the spec.
+"""The property families of docs/contract.md, one function each, reading like the contract.
 
 Each family takes a catalog row and the seam to the implementation under test, lets
 Hypothesis draw inputs (the row's edge cases always run first), and raises PropertyFailure
@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from hypothesis.errors import Flaky
 
 from scanprops import expect
+from scanprops.call import SubmissionError
 from scanprops.cases import KEYWORD, Case, literal
 from scanprops.failure import PropertyFailure, mismatch, plain
-from scanprops.call import SubmissionError
 from scanprops.problem import Out, Problem
 from scanprops.seam import Grad, ImplFailure, Jaxpr, Jit, OnDevice, Plain, Seam, Single, Vmap
-from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, grad_budget, within
 from scanprops.strategies.pools import STRUCTURE_LENGTHS
+from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, grad_budget, within
 
 VMAP_BATCH = 3
 DEVICE_DRAWS = 3  # drawn inputs `devices` checks, besides the explicit ones (see `devices`)
@@ -251,7 +251,8 @@ def pre_update(problem: Problem, seam: Seam, max_examples: int | None = None) ->
             raise mismatch(problem.name, "pre_update", case,
                            "losses[i] is not the loss at the weight before step i",
                            expected[part], actual[part], sub, expected_label="pre-update losses, float64 oracle",
-                           hint=pitfall_hint(problem, case, actual, expected, np.broadcast_to(budget.atol(), expected.shape)))
+                           hint=pitfall_hint(problem, case, actual, expected,
+                                             np.broadcast_to(budget.atol(), expected.shape)))
 
     hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
@@ -468,7 +469,8 @@ def structure(problem: Problem, seam: Seam, max_examples: int | None = None) -> 
             if not all(within(x, e, budget.atol()) for x, e in zip(leaves(got), leaves(want))):
                 raise mismatch(problem.name, "structure", case, "the compiled program that holds the loop does not "
                                "compute the oracle's result", want, got, budget,
-                               expected_label="the Python-loop oracle", actual_label="the compiled program (jax.jit(f))",
+                               expected_label="the Python-loop oracle",
+                               actual_label="the compiled program (jax.jit(f))",
                                hint="The loop in the program must be the one that computes the result.")
 
     # The verdict depends on shapes only: two pairs (and the large sizes at both lengths), and

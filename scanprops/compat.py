@@ -1,4 +1,4 @@
-"""Version guards: JAX APIs whose existence, name or default changed within SPEC's range
+"""Version guards: JAX APIs whose existence, name or default changed within the supported range
 (JAX 0.4.30 to the newest release), each behind one function that works on every supported
 version, and the list of them (`GUARDED`).
 

@@ -11,7 +11,6 @@ from scanprops import grad_store, perturbed
 from scanprops.cases import Case
 from scanprops.problem import Problem, as64
 
-
 _VALUES: dict[tuple, Any] = {}
 VALUES_KEPT = 4096  # oracle results memoised per process (the oldest go first)
 

@@ -97,9 +97,23 @@ from typing import Any
 import numpy as np
 
 from scanprops import compile_cache, confinement, payloads, wire
+from scanprops.call import (
+    AnswerKeyImport,
+    BudgetSpent,
+    CallTimeout,
+    Grad,
+    How,
+    ImplFailure,
+    Jaxpr,
+    Jit,
+    ProtocolViolation,
+    SandboxMissing,
+    Single,
+    SubmissionError,
+    Tampering,
+    Vmap,
+)
 from scanprops.cases import Case
-from scanprops.call import (AnswerKeyImport, BudgetSpent, CallTimeout, Grad, How, ImplFailure, Jaxpr, Jit,
-                            ProtocolViolation, SandboxMissing, Single, SubmissionError, Tampering, Vmap)
 
 CHILD_SCRIPT = Path(__file__).resolve().parent / "child" / "main.py"  # the child package's entry point
 WARDEN_SCRIPT = Path(__file__).resolve().parent / "warden.py"
@@ -407,7 +421,8 @@ class _Process:
         config = {**config, "role": self.role, "sandbox": {
             "files": confinement.file_rules(
                 import_path=config["path"], workdir=self._workdir, cache_dir=config["compile_cache"],
-                itself=str(CHILD_SCRIPT.parent), hidden=config["harness_dirs"], trusted_root=config.pop("trusted_root")),
+                itself=str(CHILD_SCRIPT.parent), hidden=config["harness_dirs"],
+                trusted_root=config.pop("trusted_root")),
             "processes": SANDBOX_PROCESSES, "apply": SANDBOX_LAYERS}}
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-S", str(WARDEN_SCRIPT), str(os.getpid()), f"{child_reads},{child_writes}", "--",
@@ -637,7 +652,8 @@ class Executor:
             if isinstance(how, _PROGRAM_KINDS):
                 result = self._run_exported(ref, function, static, case, how)
             else:
-                request = wire.Call(ref.spec, function, tuple(static), *payloads.encode_call(case), payloads.encode_how(how))
+                request = wire.Call(ref.spec, function, tuple(static), *payloads.encode_call(case),
+                                    payloads.encode_how(how))
                 reply = self._request(ref, request, self.deadline, function)
                 result = payloads.decode_result(how, reply.value, reply.devices, function)
         except CallTimeout as exc:
@@ -682,7 +698,8 @@ class Executor:
         if self._blobs[key] is None:
             program = self._request(ref, wire.Export(*asked), self.deadline, function).value
             if type(program) is not bytes:
-                raise ProtocolViolation(f"{function}: the isolated process sent {wire.describe(program)}, not a program")
+                raise ProtocolViolation(
+                    f"{function}: the isolated process sent {wire.describe(program)}, not a program")
             self._blobs[key] = program
             _keep(self._program_file(ref, key), program)
         blob = self._blobs[key]
@@ -815,7 +832,8 @@ class Executor:
             self.close()
             raise self._verdict
         process.stop()  # wire.answers(request) allows no other record
-        raise ProtocolViolation(f"{function}: the isolated process sent a {type(reply).__name__} reply where none belongs")
+        raise ProtocolViolation(
+            f"{function}: the isolated process sent a {type(reply).__name__} reply where none belongs")
 
     def _program_file(self, ref: ModuleRef, asked: bytes) -> Path | None:
         """Where the judge keeps the program a submission's child exported for one request, across

@@ -72,7 +72,8 @@ def _evaluate(jaxpr, consts: list, args: list, rng: np.random.Generator) -> list
         values = [read(v) for v in eqn.invars]
         inner = next((p for p in eqn.params.values() if isinstance(p, (jcore.ClosedJaxpr, jcore.Jaxpr))), None)
         if inner is not None and eqn.primitive.name not in _LOOPS:  # a call (jit, custom_jvp): open it
-            jaxpr_in, consts_in = (inner.jaxpr, list(inner.consts)) if isinstance(inner, jcore.ClosedJaxpr) else (inner, [])
+            closed = isinstance(inner, jcore.ClosedJaxpr)
+            jaxpr_in, consts_in = (inner.jaxpr, list(inner.consts)) if closed else (inner, [])
             outs = _evaluate(jaxpr_in, consts_in, values, rng)
         else:
             outs = bind(eqn, values)

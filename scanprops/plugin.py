@@ -10,7 +10,7 @@ to the workers. Every call of code under test then runs in each worker's own san
 Results flow back to the controller as `user_properties` on each test report; the controller
 alone computes the verdicts and writes the JSON report (atomically), and makes the exit status
 agree with it.
-""" 
+"""
 from __future__ import annotations
 
 import json
@@ -124,7 +124,7 @@ def _active(config) -> bool:
 def pytest_configure(config):
     if not _active(config):
         return
-    config.addinivalue_line("markers", "family(name): the SPEC property family a test checks")
+    config.addinivalue_line("markers", "family(name): the property family a test checks (docs/contract.md)")
     profile = profiles.load(config.getoption("hypothesis_profile", None))
     if _is_worker(config):  # the controller's decision, so that every process agrees
         given = config.workerinput.get("scanprops_cache")
@@ -225,7 +225,8 @@ def _probe(state: State, catalog) -> None:
         info = isolation.executor().inspect(isolation.module_ref(state.resolved, state.spec),
                                             {p.name: (p.argnames, p.signature) for p in catalog})
     except isolation.ImplFailure as exc:
-        text = exc.summary if exc.summary.startswith("--impl") else f"--impl {state.spec} cannot be imported: {exc.summary}"
+        text = (exc.summary if exc.summary.startswith("--impl")
+                else f"--impl {state.spec} cannot be imported: {exc.summary}")
         raise loading.ImplLoadError(text + (f"\n{exc.detail}" if exc.detail else "")) from None
     state.sandbox = isolation.executor().layers
     state.provided = frozenset(info["provided"])

@@ -25,8 +25,8 @@ import pickletools
 import types
 from dataclasses import dataclass
 
-__all__ = ["VERSION", "MAX_FRAME_BYTES", "MAX_TEXT", "REQUESTS", "REPLIES", "ANSWERS", "ProtocolError", "new_nonce", "encode",
-           "decode_request", "decode_reply", "describe", "text",
+__all__ = ["VERSION", "MAX_FRAME_BYTES", "MAX_DEPTH", "MAX_TEXT", "REQUESTS", "REPLIES", "ANSWERS", "ProtocolError",
+           "new_nonce", "encode", "decode_request", "decode_reply", "describe", "text",
            "Config", "Load", "Inspect", "Stats", "Call", "Export", "Run", "InspectProgram",
            "Ready", "Ok", "Fail", "NotImported", "OutOfMemory", "AnswerKey", "Tampered"]
 
@@ -335,7 +335,8 @@ def describe(value, limit: int = 200) -> str:
             if depth >= 2:
                 return f"dict[{len(v)}]"
             items = list(v.items())[:4]
-            return "{" + ", ".join(f"{one(k, 2)}: {one(x, depth + 1)}" for k, x in items) + (", ..." if len(v) > 4 else "") + "}"
+            more = ", ..." if len(v) > 4 else ""
+            return "{" + ", ".join(f"{one(k, 2)}: {one(x, depth + 1)}" for k, x in items) + more + "}"
         return t.__name__
 
     out = one(value, 0)

@@ -17,11 +17,10 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from scanprops.oracles import lesson_scan as oracles
 from scanprops.cases import KEYWORD, OMITTED, POSITIONAL, Case
+from scanprops.oracles import lesson_scan as oracles
+from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, Signatures, float32_arrays, powers_of_two, rng, scalar32
 from scanprops.tolerance import Budget
-from scanprops.strategies.pools import (FEATURES, HIDDEN, STEPS, Signatures, float32_arrays, powers_of_two, rng,
-                                        scalar32)
 
 # alpha is drawn over all of [0, 1]; these come first and are where shrinking ends. (alpha = 0.5
 # makes swapped coefficients invisible, alpha == 1 - alpha; 0.1 and 0.9 do not.)
@@ -105,7 +104,7 @@ def sum_edge_cases() -> tuple[Case, ...]:
 def ema_cases(draw, length: int | None = None, like: Case | None = None) -> Case:
     """xs of length N >= 1 (the long-tailed pool) across decades; alpha anywhere in [0, 1], its
     endpoints and near-endpoints included (shrinks to the default 0.1)."""
-    n = like["xs"].shape[0] if like is not None else max(draw(STEPS.sizes()), 1)  # xs[0]: N >= 1 (SPEC)
+    n = like["xs"].shape[0] if like is not None else max(draw(STEPS.sizes()), 1)  # xs[0]: N >= 1 (docs/contract.md)
     if length is not None:
         n = length
     alpha = draw(st.one_of(st.sampled_from(ALPHAS), st.floats(0.0, 1.0, width=32, allow_subnormal=False),
@@ -116,7 +115,8 @@ def ema_cases(draw, length: int | None = None, like: Case | None = None) -> Case
 def long_memory_alphas() -> st.SearchStrategy[float]:
     """alpha = m * 2**-k, m in [1, 2), 3 <= k <= 8 (1/8 down to 1/256): an average over the last
     8 to 256 values, so at the large N the first values still carry weight."""
-    return st.builds(lambda m, k: float(np.float32(m * 2.0**-k)), st.floats(1.0, 2.0, exclude_max=True), st.integers(3, 8))
+    return st.builds(lambda m, k: float(np.float32(m * 2.0**-k)), st.floats(1.0, 2.0, exclude_max=True),
+                     st.integers(3, 8))
 
 
 LONG_MEMORY_ALPHA = 0.00618034  # the large input's: (1 - alpha)**79 = 0.61, many digits
@@ -350,7 +350,8 @@ def shared_layers_large_case(salt: int, length: int | None = None) -> Case:
     for attempt in range(100):
         r = rng(1000 * salt + attempt, "layers")
         raw_b = r.uniform(-0.5, 0.5, d)
-        b = (np.where(raw_b >= 0, raw_b + BIAS_OFFSET, raw_b - BIAS_OFFSET) * 2.0 ** r.integers(-1, 2)).astype(np.float32)
+        shifted = np.where(raw_b >= 0, raw_b + BIAS_OFFSET, raw_b - BIAS_OFFSET)
+        b = (shifted * 2.0 ** r.integers(-1, 2)).astype(np.float32)
         case = shared_layers_case(_u(r, (d, d), contraction_bound(d)), b, _u(r, (d,), 2.0, SPREAD), layers)
         if clear_of_relu_kink(case):
             return case

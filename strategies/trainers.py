@@ -16,7 +16,16 @@ import numpy as np
 from hypothesis import strategies as st
 
 from scanprops.cases import Case
-from scanprops.strategies.pools import STEPS, WIDTHS, Signatures, float32_arrays, powers_of_two, rng, scalar32, unit_floats
+from scanprops.strategies.pools import (
+    STEPS,
+    WIDTHS,
+    Signatures,
+    float32_arrays,
+    powers_of_two,
+    rng,
+    scalar32,
+    unit_floats,
+)
 
 MAGNITUDE = 6  # data, targets and w are scaled by 2**e, |e| <= MAGNITUDE
 

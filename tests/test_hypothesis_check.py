@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import strategies as st
 
-from scanprops.failure import PropertyFailure
 from scanprops.call import BudgetSpent
+from scanprops.failure import PropertyFailure
 from scanprops.props.families import hypothesis_check
 
 
