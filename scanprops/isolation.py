@@ -209,6 +209,12 @@ def set_budget(end: float | None, total: float | None) -> None:
     _BUDGET_END, _BUDGET_S = end, total
 
 
+def budget_spent_text() -> str:
+    """What a property past the run's time budget says (one line, the same everywhere)."""
+    return (f"not run: the run's time budget of {_BUDGET_S:g} s (--time-budget) was spent; "
+            "slow or hanging calls used it up")
+
+
 def budget_left() -> float | None:
     return None if _BUDGET_END is None else _BUDGET_END - time.time()
 
@@ -862,8 +868,7 @@ class Executor:
         return self._cache_dirs[key]
 
     def _budget_text(self) -> str:
-        return (f"not run: the run's time budget of {_BUDGET_S:g} s (--time-budget) was spent; "
-                "slow or hanging calls used it up")
+        return budget_spent_text()
 
 
 def _keep(path: Path | None, blob: bytes) -> None:

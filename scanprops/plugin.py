@@ -323,9 +323,7 @@ def under_test(problem, seam):
         pytest.skip(f"missing: {seam.label} does not define {problem.name}")
     left = isolation.budget_left()
     if left is not None and left <= 0:
-        raise isolation.BudgetSpent(
-            f"{problem.name}: not run: the run's time budget of {isolation._BUDGET_S:g} s (--time-budget) "
-            "was spent; slow or hanging calls used it up")
+        raise isolation.BudgetSpent(f"{problem.name}: {isolation.budget_spent_text()}")
     why = seam.signature_problem(problem.name)
     if why:
         raise plain(problem.name, "signature", None, "the function cannot be called as the catalog does",
