@@ -5,10 +5,13 @@ import hashlib
 import pickle
 from typing import Any
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
 from scanprops import grad_store, perturbed
 from scanprops.cases import Case
+from scanprops.compat import x64
 from scanprops.problem import Problem, as64
 
 _VALUES: dict[tuple, Any] = {}
@@ -49,8 +52,6 @@ def _read_only(arr: np.ndarray) -> np.ndarray:
 
 
 def _x64():
-    from scanprops.compat import x64
-
     return x64(True)
 
 
@@ -102,7 +103,8 @@ def _remembered(kind: str, problem: Problem, case: Case, wrt: tuple[str, ...], c
                 (stored,) = _reverse(problem, case, wrt, [c])
             elif kind == "magnitudes":
                 plus, minus = _reverse(problem, case, wrt, [np.maximum(c, 0.0), np.maximum(-c, 0.0)])
-                stored = tuple(_tree_map(lambda p, m: np.abs(p) + np.abs(m), a, b) for a, b in zip(plus, minus))
+                stored = tuple(jax.tree_util.tree_map(lambda p, m: np.abs(p) + np.abs(m), a, b)
+                               for a, b in zip(plus, minus))
             else:
                 stored = _spread(problem, case, wrt, c, seed=int.from_bytes(hashlib.sha256(key).digest()[:8], "little"))
             grad_store.save(key, stored)
@@ -110,20 +112,12 @@ def _remembered(kind: str, problem: Problem, case: Case, wrt: tuple[str, ...], c
     return _GRADS[key]
 
 
-def _tree_map(fn, *trees):
-    import jax
-
-    return jax.tree_util.tree_map(fn, *trees)
-
-
 def _oracle_of(problem: Problem, case: Case, wrt: tuple[str, ...]):
     """(the oracle as a function of the `wrt` arguments, their float64 values); call under x64."""
-    import jax.numpy as jnp
-
     names = case.names
     ks = [names.index(w) for w in wrt]
     args = [
-        v if n in problem.static else _tree_map(lambda a: jnp.asarray(a, jnp.float64), as64(v))
+        v if n in problem.static else jax.tree_util.tree_map(lambda a: jnp.asarray(a, jnp.float64), as64(v))
         for n, v in zip(names, case.values)
     ]
 
@@ -137,29 +131,27 @@ def _oracle_of(problem: Problem, case: Case, wrt: tuple[str, ...]):
 
 
 def _spread(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray, seed: int) -> tuple:
-    import jax.numpy as jnp
-
     with _x64():
         oracle, primals = _oracle_of(problem, case, wrt)
         cot = jnp.asarray(cotangent, jnp.float64)
         spread = perturbed.gradient_spread(lambda *vs: jnp.vdot(cot, oracle(*vs)), primals, seed=seed)
-        return tuple(_tree_map(lambda a: np.asarray(a, np.float64), g) for g in spread)
+        return _as_numpy(spread)
 
 
 def _reverse(problem: Problem, case: Case, wrt: tuple[str, ...], cotangents: list[np.ndarray]) -> list[tuple]:
     """vjp(oracle)(c) for each cotangent c: one forward pass, op by op in float64, and its reverse
     pass (batched over the cotangents when there are several)."""
-    import jax
-    import jax.numpy as jnp
-
     with _x64():
         oracle, primals = _oracle_of(problem, case, wrt)
         _, vjp = jax.vjp(oracle, *primals)
-        stacked = jnp.asarray(np.stack(cotangents), jnp.float64)
-        batch = jax.vmap(vjp)(stacked) if len(cotangents) > 1 else tuple(
-            _tree_map(lambda a: a[None], g) for g in vjp(stacked[0]))
-        return [tuple(_tree_map(lambda a: np.asarray(a[i], np.float64), g) for g in batch)
-                for i in range(len(cotangents))]
+        if len(cotangents) == 1:
+            return [_as_numpy(vjp(jnp.asarray(cotangents[0], jnp.float64)))]
+        batch = jax.vmap(vjp)(jnp.asarray(np.stack(cotangents), jnp.float64))
+        return [_as_numpy(jax.tree_util.tree_map(lambda a: a[i], batch)) for i in range(len(cotangents))]
+
+
+def _as_numpy(grads: tuple) -> tuple:
+    return tuple(jax.tree_util.tree_map(lambda a: np.asarray(a, np.float64), g) for g in grads)
 
 
 def cotangent_for(shape: tuple[int, ...]) -> np.ndarray:

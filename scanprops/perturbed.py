@@ -45,17 +45,7 @@ def gradient_spread(f: Callable, primals: tuple, *, seed: int) -> tuple:
     for _ in range(SAMPLES):
         got = _evaluate(closed.jaxpr, list(closed.consts), flat, rng)
         spread = [np.maximum(s, np.abs(np.asarray(g) - e)) for s, g, e in zip(spread, got, exact)]
-    return tuple(_split(spread, primals))
-
-
-def _split(flat: list, primals: tuple) -> list:
-    """The flat leaves back into one tree per primal."""
-    out, at = [], 0
-    for p in primals:
-        n = len(jax.tree_util.tree_leaves(p))
-        out.append(jax.tree_util.tree_unflatten(jax.tree_util.tree_structure(p), flat[at:at + n]))
-        at += n
-    return out
+    return tuple(jax.tree_util.tree_unflatten(jax.tree_util.tree_structure(tuple(primals)), spread))
 
 
 def _evaluate(jaxpr, consts: list, args: list, rng: np.random.Generator) -> list:

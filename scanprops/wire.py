@@ -228,6 +228,7 @@ MAX_DEPTH = 32
 _SHARING = frozenset({"GET", "BINGET", "LONG_BINGET", "DUP"})
 _OBJECTS = frozenset({"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "NEWOBJ", "NEWOBJ_EX", "REDUCE", "BUILD",
                       "EXT1", "EXT2", "EXT4", "PERSID", "BINPERSID"})  # classes and calls: never data
+_REMEMBERS = frozenset({"MEMOIZE", "PUT", "BINPUT", "LONG_BINPUT"})
 _ADDS = frozenset({"APPEND", "APPENDS", "SETITEM", "SETITEMS", "ADDITEMS"})  # into the container below
 
 
@@ -240,6 +241,8 @@ def _plain_frame(data: bytes) -> None:
             raise ProtocolError(f"it sent something other than data (the pickle opcode {op.name})")
         if op.name in _SHARING:
             raise ProtocolError("it sent a frame that shares objects (the child's replies never do)")
+        if op.name in _REMEMBERS:  # the value on top is kept in the memo, not changed
+            continue
         before = op.stack_before
         if pickletools.markobject in before:
             mark = len(stack) - 1 - stack[::-1].index(None)
@@ -249,17 +252,17 @@ def _plain_frame(data: bytes) -> None:
             count = len(before)
             items, stack = (stack[-count:], stack[:-count]) if count else ([], stack)
             below = []
-        deepest = max((d for d in items if d is not None), default=-1)
-        for _ in op.stack_after:
-            if op.stack_after == [pickletools.markobject]:
-                stack.append(None)
-            elif op.name in _ADDS:  # the container grows, its depth is its deepest item's plus one
-                container = below[0] if below else items[0]
-                stack.append(max(container, deepest + 1) if below else max(container, max(items[1:], default=-1) + 1))
+        if op.stack_after == [pickletools.markobject]:
+            stack.append(None)
+        elif op.stack_after:
+            if op.name in _ADDS:  # the container grows: at least one deeper than what it gained
+                container, added = (below[0], items) if below else (items[0], items[1:])
+                depth = max(container, max(added, default=-1) + 1)
             else:
-                stack.append(deepest + 1 if items else 0)
-            if stack[-1] is not None and stack[-1] > MAX_DEPTH:
+                depth = max((d for d in items if d is not None), default=-1) + 1
+            if depth > MAX_DEPTH:
                 raise ProtocolError(f"it sent a frame nested more than {MAX_DEPTH} deep")
+            stack.append(depth)
 
 
 def decode_reply(data: bytes, nonce: bytes, request: type):
