@@ -36,10 +36,10 @@ devices.force_cpu_devices(4)
 import hypothesis  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
-import scanprops.props.families as families  # noqa: E402
 from scanprops import profiles  # noqa: E402,F401  (registers the profiles)
 from scanprops.catalog import CATALOG  # noqa: E402
 from scanprops.failure import PropertyFailure  # noqa: E402
+from scanprops.props import checking, registry  # noqa: E402
 from scanprops.seam import Seam  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def hunt(pairs: list[tuple[str, str]], seeds: list[int], examples: int, family_n
     settings.register_profile("thorough", parent=settings.get_profile("thorough"), max_examples=examples)
     settings.load_profile("thorough")
     current: dict = {}
-    real_given, real_check = families.given, families.hypothesis_check
+    real_given, real_check = checking.given, checking.hypothesis_check
 
     def seeded_given(*args, **kwargs):
         return lambda f: hypothesis.seed(current["seed"])(real_given(*args, **kwargs)(f))
@@ -78,13 +78,13 @@ def hunt(pairs: list[tuple[str, str]], seeds: list[int], examples: int, family_n
             return check(drawn)
         return real_check(strategy, counted, *args, **kwargs)
 
-    families.given, families.hypothesis_check = seeded_given, counting_check
+    checking.given, checking.hypothesis_check = seeded_given, counting_check
     by_name = {p.name: p for p in CATALOG}
     records = []
     for module_name, row in pairs:
         seam = Seam(importlib.import_module(module_name), module_name)
         problem = by_name[row]
-        for family in problem.families:
+        for family in registry.families_of(problem):
             if family not in family_names:
                 continue
             for seed in seeds:
@@ -92,7 +92,7 @@ def hunt(pairs: list[tuple[str, str]], seeds: list[int], examples: int, family_n
                 start = time.perf_counter()
                 failure = ""
                 try:
-                    families.FAMILIES[family](problem, seam)
+                    registry.BY_NAME[family].check(problem, seam)
                 except PropertyFailure as exc:
                     failure = exc.text
                 except Exception as exc:  # noqa: BLE001  (anything else is a false alarm too, said as it is)

@@ -293,15 +293,16 @@ def verdict(path: str, functions: tuple[str, ...]) -> tuple[str, str]:
     """('killed', 'function: property') at the first failing property, else ('survived', '')."""
     from scanprops.catalog import BY_NAME
     from scanprops.failure import PropertyFailure
-    from scanprops.props.families import FAMILIES
+    from scanprops.props.registry import BY_NAME as FAMILIES
+    from scanprops.props.registry import families_of
     from scanprops.seam import Seam
 
     seam = Seam(path, os.path.basename(path))
     for name in functions:
         problem = BY_NAME[name]
-        for family in problem.families:
+        for family in families_of(problem):
             try:
-                FAMILIES[family](problem, seam)
+                FAMILIES[family].check(problem, seam)
             except PropertyFailure:
                 return "killed", f"{name}: {family}"
             except Exception as exc:  # noqa: BLE001  (the module cannot be verified at all)

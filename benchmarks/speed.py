@@ -1,7 +1,7 @@
 """Where a verification run spends its time, per catalog row and property, beside a plain
 Hypothesis test written as a first attempt would be.
 
-For every (row, property) it runs the real property (scanprops.props.families.FAMILIES), through
+For every (row, property) it runs the real property (scanprops.props.registry), through
 the real seam and its sandboxed child, on the reference implementations or on `--impl`, one after
 another in this one process (as one pytest worker would, sharing the seam's memo of plain calls and
 the oracle's memo of gradients), and prints:
@@ -144,10 +144,10 @@ def child_stats() -> dict:
 @contextlib.contextmanager
 def instrumented(tally):
     """Time the seam's calls, the oracle and the budgets; count the examples each property checks."""
-    import scanprops.props.families as families
     from scanprops import expect
+    from scanprops.props import checking
 
-    originals = {"value": expect.value, "grad": expect.grad, "check": families.hypothesis_check}
+    originals = {"value": expect.value, "grad": expect.grad, "check": checking.hypothesis_check}
 
     def timed_oracle(original):
         def wrapper(*a, **k):
@@ -170,11 +170,11 @@ def instrumented(tally):
 
     expect.value = timed_oracle(originals["value"])
     expect.grad = timed_oracle(originals["grad"])
-    families.hypothesis_check = counting_check
+    checking.hypothesis_check = counting_check
     try:
         yield
     finally:
-        expect.value, expect.grad, families.hypothesis_check = originals["value"], originals["grad"], originals["check"]
+        expect.value, expect.grad, checking.hypothesis_check = originals["value"], originals["grad"], originals["check"]
 
 
 @contextlib.contextmanager
@@ -217,7 +217,7 @@ def timed_seam_class():
 def measure_harness(problem, family: str, seam, tally) -> Measure:
     from scanprops.failure import PropertyFailure
     from scanprops.isolation import SubmissionError
-    from scanprops.props.families import FAMILIES
+    from scanprops.props.registry import BY_NAME as FAMILIES
 
     m = Measure(problem.name, family)
     child_stats()  # reset the child's tallies
@@ -226,7 +226,7 @@ def measure_harness(problem, family: str, seam, tally) -> Measure:
     start = time.perf_counter()
     try:
         with timed_budget(problem, tally):
-            FAMILIES[family](problem, seam)
+            FAMILIES[family].check(problem, seam)
     except PropertyFailure:
         m.verdict = "FAIL"
     except SubmissionError:
@@ -294,7 +294,7 @@ def naive_test(problem, family: str, fn, examples: int):
 
     from scanprops import expect
     from scanprops.child.calls import jaxpr_stats
-    from scanprops.props import families
+    from scanprops.props import checking, families
 
     def static_of(case):
         return tuple(i for i, n in enumerate(case.names) if n in problem.static)
@@ -316,10 +316,10 @@ def naive_test(problem, family: str, fn, examples: int):
     if family in ("oracle", "pre_update"):
         def check(case):
             out = fn(*args_of(case))
-            return close(families.defined(problem, out), families.defined(problem, expect.value(problem, case)))
+            return close(checking.defined(problem, out), checking.defined(problem, expect.value(problem, case)))
     elif family == "shape":
         def check(case):
-            out = families.leaves(fn(*args_of(case)))
+            out = checking.leaves(fn(*args_of(case)))
             want = problem.out(case)
             want = list(want) if isinstance(want, tuple) else [want]
             return int([(tuple(np.shape(a)), str(a.dtype)) for a in out] != [(w.shape, w.dtype) for w in want])
@@ -342,7 +342,7 @@ def naive_test(problem, family: str, fn, examples: int):
             got = jax.grad(scalar, argnums=tuple(range(len(ks))))(*[a[k] for k in ks])
             return close(got, expect.grad(problem, case, problem.differentiable, np.asarray(cot)))
     elif family == "vmap":
-        cases = families._batches(problem)
+        cases = families.vmap_batches(problem)
 
         def check(batch):
             singles = [fn(*args_of(c)) for c in batch]
@@ -366,9 +366,9 @@ def naive_test(problem, family: str, fn, examples: int):
                 a = [v if i in static_of(case) else jax.device_put(v, device) for i, v in enumerate(args_of(case))]
                 outs.append(fn(*a))
             return sum(int(not all(np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True)
-                                   for x, y in zip(families.leaves(o), families.leaves(outs[0])))) for o in outs[1:])
+                                   for x, y in zip(checking.leaves(o), checking.leaves(outs[0])))) for o in outs[1:])
     elif family == "structure":
-        cases = families._two_lengths(problem)
+        cases = families.length_pairs(problem)
 
         def check(pair):
             stats = []
@@ -389,7 +389,7 @@ def naive_test(problem, family: str, fn, examples: int):
 
         def check(case):
             out = fn(*args_of(case))
-            return int(not all(np.all(np.isfinite(np.asarray(x))) for x in families.leaves(out)))
+            return int(not all(np.all(np.isfinite(np.asarray(x))) for x in checking.leaves(out)))
     else:
         raise ValueError(family)
     return cases, check
@@ -530,6 +530,7 @@ def main(argv=None) -> int:
     tally = setup(args)
     from scanprops import isolation, loading
     from scanprops.catalog import CATALOG
+    from scanprops.props import registry
 
     rows = [r.strip() for r in args.rows.split(",") if r.strip()]
     fams = [f.strip() for f in args.families.split(",") if f.strip()]
@@ -554,7 +555,7 @@ def main(argv=None) -> int:
             if not seam.provides(problem.name):
                 print(f"# {problem.name}: not provided by {args.impl}", flush=True)
                 continue
-            for family in problem.families:
+            for family in registry.families_of(problem):
                 if fams and family not in fams:
                     continue
                 m = measure_harness(problem, family, seam, tally)

@@ -33,6 +33,8 @@ devices.force_cpu_devices(4)
 import scanprops.props.families as families  # noqa: E402
 from scanprops import expect, profiles  # noqa: E402,F401  (profiles registers the profiles)
 from scanprops.catalog import CATALOG  # noqa: E402
+from scanprops.props import checking  # noqa: E402
+from scanprops.props.registry import families_of  # noqa: E402
 from scanprops.seam import Seam  # noqa: E402
 from scanprops.tolerance import GRAD_FACTOR  # noqa: E402
 
@@ -99,7 +101,7 @@ def admits_at_large(problem) -> float:
     from scanprops import expect
 
     case = problem.large(0)
-    expected = families.leaves(expect.value(problem, case))
+    expected = checking.leaves(expect.value(problem, case))
     atol = np.asarray(problem.budget(case).atol())
     size = max(float(np.max(np.abs(np.asarray(e, np.float64)), initial=0.0)) for e in expected)
     return float(np.max(atol)) / size if size else float("nan")
@@ -129,7 +131,7 @@ def main() -> None:
         if args.k not in problem.name or not seam.provides(problem.name):
             continue
         for family in args.families.split(","):
-            if family not in problem.families:
+            if family not in families_of(problem):
                 continue
             CURRENT.append((problem.name, family))
             start = time.perf_counter()

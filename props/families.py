@@ -6,194 +6,23 @@ with a learner-facing message for the smallest failing input Hypothesis can find
 """
 from __future__ import annotations
 
-import re
-from typing import Callable
-
 import numpy as np
-from hypothesis import Phase, example, given, settings
+from hypothesis import Phase
 from hypothesis import strategies as st
-from hypothesis.errors import Flaky
 
 from scanprops import expect
-from scanprops.call import SubmissionError
-from scanprops.cases import KEYWORD, Case, literal
+from scanprops.cases import Case
 from scanprops.failure import PropertyFailure, mismatch, plain
 from scanprops.problem import Out, Problem
-from scanprops.seam import Grad, ImplFailure, Jaxpr, Jit, OnDevice, Plain, Seam, Single, Vmap
+from scanprops.props import checking
+from scanprops.props.checking import call, defined, form_blame, leaves, named_leaves, pitfall_hint, require_same_shapes
+from scanprops.props.family import Family, always
+from scanprops.seam import Grad, Jaxpr, Jit, OnDevice, Seam, Single, Vmap
 from scanprops.strategies.pools import STRUCTURE_LENGTHS
 from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, grad_budget, within
 
 VMAP_BATCH = 3
 DEVICE_DRAWS = 3  # drawn inputs `devices` checks, besides the explicit ones (see `devices`)
-
-
-# --- plumbing ---------------------------------------------------------------------------------
-def hypothesis_check(strategy, check: Callable, examples=(), max_examples: int | None = None,
-                     phases=None) -> None:
-    """Run `check` on every explicit example, then on what Hypothesis draws (current profile,
-    or at most `max_examples` drawn inputs when given)."""
-
-    @given(strategy)
-    def prop(drawn):
-        try:
-            check(drawn)
-        except SubmissionError as exc:  # the run or the submission, not this input: stop at once
-            raise _Stop(exc) from None
-
-    for ex in reversed(examples):  # decorators apply bottom-up: keep the listed order
-        prop = example(ex)(prop)
-    current = settings()
-    if max_examples is not None:
-        current = settings(current, max_examples=min(max_examples, current.max_examples))
-    if phases is not None:
-        current = settings(current, phases=phases)
-    try:
-        current(prop)()
-    except _Stop as stop:
-        raise stop.error from None
-    except Flaky as exc:
-        raise _not_reproduced(exc) from None
-
-
-class _Stop(BaseException):
-    """Carries a SubmissionError (a spent time budget, tampering) out of Hypothesis, which would
-    otherwise take it for a failing input and replay it, to meet it again elsewhere and report
-    "inconsistent results" (a BaseException is not caught by Hypothesis as a test failure)."""
-
-    def __init__(self, error: SubmissionError):
-        super().__init__(str(error))
-        self.error = error
-
-
-def _not_reproduced(exc: Exception) -> Exception:
-    """A failure that did not happen again when Hypothesis replayed the same input: the first
-    failure, saying so (its verdict stays `fail`: a result must be a function of the input)."""
-    inner = list(getattr(exc, "exceptions", ()) or ([exc.__cause__] if exc.__cause__ else []))
-    first = next((e for e in inner if isinstance(e, (PropertyFailure, SubmissionError))), None)
-    if isinstance(first, SubmissionError):
-        return first
-    note = ("  note:      the same input, run again, did not fail this way: the result is not a function "
-            "of the input (random numbers, global state, the time, or a call near its deadline)")
-    if isinstance(first, PropertyFailure):
-        return PropertyFailure(first.problem, first.family, first.text + "\n" + note, first.case)
-    return AssertionError(f"{exc}\n{note}")
-
-
-def call(seam: Seam, problem: Problem, family: str, case: Case, how=Plain()):
-    """Call through the seam; an exception in the code under test fails the property."""
-    try:
-        return seam.run(problem, case, how)
-    except ImplFailure as exc:
-        what = {
-            Plain: "the function did not return a result",
-            Jit: "the function fails under jax.jit",
-            Single: "the function did not return a result",
-            Vmap: "the function fails under jax.vmap",
-            Grad: "jax.grad of the function fails",
-            OnDevice: "the function fails with inputs committed to a device",
-            Jaxpr: "the function cannot be compiled as one program (jax.jit)",
-        }[type(how)]
-        hint = {
-            Jit: "A jit failure that plain calls do not show usually means Python control flow or "
-            "float()/int()/.item()/np.asarray on a traced value; use lax.cond/jnp.where instead.",
-            Jaxpr: "Compiling fails when the code converts a traced value to a Python number or NumPy array, "
-            "or calls back into Python (pure_callback, io_callback, jax.debug.print).",
-            Grad: "A grad failure usually means a non-differentiable step (an integer cast, "
-            "np.asarray, or a custom loop that JAX cannot reverse).",
-        }.get(type(how), "")
-        if problem.defaults and _SIGNATURE_ERROR.search(exc.summary):
-            hint = form_hint(problem, case)
-        raise plain(problem.name, family, case, what, f"  raised:    {exc.summary}",
-                    f"  where:\n{exc.detail}" if exc.detail else "", f"  hint:      {hint}" if hint else "") from None
-
-
-# Python's own words when a call does not fit a signature: "ema() missing 1 required positional
-# argument", "takes 1 positional argument but 2 were given", "got an unexpected keyword argument",
-# "got some positional-only arguments passed as keyword arguments", "got multiple values".
-_SIGNATURE_ERROR = re.compile(r"TypeError: \w+\(\) (missing|takes|got) ")
-
-
-def form_hint(problem: Problem, case: Case) -> str:
-    """What a call form asks of the signature (rows whose contract has defaults)."""
-    passed = case.form_text() or "every argument positionally"
-    return (f"the call's form: {passed}. The contract's signature is {problem.signature}: an argument "
-            "with a default must be accepted positionally and by keyword, and may be left out (then "
-            "the contract's default applies). A keyword-only (*) or positional-only (/) parameter, "
-            "another name, or a missing default breaks some caller.")
-
-
-def _right(seam: Seam, problem: Problem, case: Case, atol) -> bool:
-    """The call gives the oracle's result (a call that raises or has another shape does not)."""
-    try:
-        got = leaves(defined(problem, seam.run(problem, case).value))
-    except ImplFailure:
-        return False
-    want = leaves(defined(problem, expect.value(problem, case)))
-    return len(got) == len(want) and all(np.shape(g) == np.shape(w) and within(g, w, atol) for g, w in zip(got, want))
-
-
-def form_blame(seam: Seam, problem: Problem, case: Case, atol) -> str:
-    """A hint when the call's form is what goes wrong: the same input, with an omitted argument
-    passed explicitly (or every argument positionally), gives the oracle's result. '' when the
-    call is all positional or no such call is right. Only asked after a failure."""
-    if not case.form_text():
-        return ""
-    omitted = case.omitted()
-    hows = dict(zip(case.names, case.form))
-    culprits = [k for k in omitted if _right(seam, problem, case.called(**{**hows, k: KEYWORD}), atol)]
-    if not culprits and omitted and _right(seam, problem, case.called(), atol):
-        culprits = list(omitted)
-    if culprits:
-        named = " and ".join(culprits)
-        defaults = ", ".join(f"{k}={literal(case[k])}" for k in culprits)
-        return (f"the same call with {named} passed explicitly gives the oracle's result, so the function's "
-                f"own default for {named} is not the contract's ({defaults}: {problem.signature}).")
-    if not omitted and _right(seam, problem, case.called(), atol):
-        return (f"the same input passed positionally gives the oracle's result: passing {case.form_text()} "
-                f"changes what the function computes (the contract's signature is {problem.signature}).")
-    return ""
-
-
-def leaves(value) -> list[np.ndarray]:
-    return list(value) if isinstance(value, tuple) else [value]
-
-
-def defined(problem: Problem, value):
-    """The outputs the oracle defines: all, unless the row names some (`oracle_leaves`)."""
-    if problem.oracle_leaves is None:
-        return value
-    picked = tuple(leaves(value)[i] for i in problem.oracle_leaves)
-    return picked[0] if len(picked) == 1 else picked
-
-
-def named_leaves(name: str, tree) -> list[tuple[str, np.ndarray]]:
-    """The arrays of a pytree argument, named as a learner would index them: params['W_h']."""
-    import jax
-
-    flat, _ = jax.tree_util.tree_flatten_with_path(tree)
-    return [(name + jax.tree_util.keystr(path), np.asarray(leaf)) for path, leaf in flat]
-
-
-def require_same_shapes(problem: Problem, family: str, case: Case, expected, actual) -> None:
-    exp, act = leaves(expected), leaves(actual)
-    if len(exp) != len(act) or any(np.shape(e) != np.shape(a) for e, a in zip(exp, act)):
-        raise plain(problem.name, family, case, "the result has the wrong shape, so values cannot be compared",
-                    f"  expected:  shape {[np.shape(e) for e in exp]}",
-                    f"  got:       shape {[np.shape(a) for a in act]}   (the `shape` property says more)")
-
-
-def pitfall_hint(problem: Problem, case: Case, actual, expected, atol) -> str:
-    """The advice of the first known pitfall whose mistaken oracle matches what came back."""
-    for pitfall in problem.pitfalls:
-        try:
-            wrong = expect.value(problem, case, oracle=pitfall.oracle)
-        except Exception:  # a pitfall oracle that does not apply to this input
-            continue
-        if all(within(a, w, atol) for a, w in zip(leaves(actual), leaves(wrong))) and not all(
-            within(e, w, atol) for e, w in zip(leaves(expected), leaves(wrong))
-        ):
-            return f"this matches a known pitfall, {pitfall.name}: {pitfall.advice}"
-    return ""
 
 
 # --- 1. oracle equality -----------------------------------------------------------------------
@@ -207,10 +36,10 @@ def oracle(problem: Problem, seam: Seam, max_examples: int | None = None) -> Non
         got, want = defined(problem, actual), defined(problem, expected)
         if not all(within(a, e, atol) for a, e in zip(leaves(got), leaves(want))):
             hint = form_blame(seam, problem, case, atol) or pitfall_hint(problem, case, actual, expected, atol)
-            raise mismatch(problem.name, "oracle", case, "the result differs from the Python-loop oracle",
+            raise mismatch(problem.name, "oracle", case, ORACLE.headline,
                            want, got, budget, hint=hint)
 
-    hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
+    checking.hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
 
 # --- 2. shape and dtype -----------------------------------------------------------------------
@@ -228,12 +57,12 @@ def shape(problem: Problem, seam: Seam, max_examples: int | None = None) -> None
                 hint = "one element short: was final_w left out of the concatenation?"
             elif len(want) == 1 and want[0].shape == () and got[0].shape in ((1,),):
                 hint = "a (1,) array came back where a scalar () is expected."
-            raise plain(problem.name, "shape", case, "wrong output shape or dtype",
+            raise plain(problem.name, "shape", case, SHAPE.headline,
                         f"  expected:  {', '.join(f'{w.dtype}{list(w.shape)}' for w in want)}",
                         f"  got:       {', '.join(f'{g.dtype}{list(g.shape)}' for g in got)}",
                         f"  hint:      {hint}" if hint else "")
 
-    hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
+    checking.hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
 
 # --- 3. pre-update losses ---------------------------------------------------------------------
@@ -248,18 +77,17 @@ def pre_update(problem: Problem, seam: Seam, max_examples: int | None = None) ->
         atol = np.broadcast_to(budget.atol(), expected.shape)[part]
         if not within(actual[part], expected[part], atol):
             sub = Budget(budget.steps, budget.width, np.broadcast_to(budget.scale, expected.shape)[part])
-            raise mismatch(problem.name, "pre_update", case,
-                           "losses[i] is not the loss at the weight before step i",
+            raise mismatch(problem.name, "pre_update", case, PRE_UPDATE.headline,
                            expected[part], actual[part], sub, expected_label="pre-update losses, float64 oracle",
                            hint=pitfall_hint(problem, case, actual, expected,
                                              np.broadcast_to(budget.atol(), expected.shape)))
 
-    hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
+    checking.hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
 
 # --- 4a. jit invariance -----------------------------------------------------------------------
 @st.composite
-def _with_witness(draw, problem: Problem):
+def with_witness(draw, problem: Problem):
     """A drawn input and, for one in three (the program is the same for every input of a
     signature, so a few witnesses suffice, and each costs a plain call), a witness: another
     input of the same signature."""
@@ -272,7 +100,7 @@ def jit(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
         require_same_shapes(problem, "jit", case, eager, jitted)
         budget = problem.budget(case)
         if not all(within(j, e, budget.atol(TRANSFORM_FACTOR)) for j, e in zip(leaves(jitted), leaves(eager))):
-            raise mismatch(problem.name, "jit", case, "jax.jit(f) gives another result than f",
+            raise mismatch(problem.name, "jit", case, JIT.headline,
                            leaves(eager)[0], leaves(jitted)[0], budget, TRANSFORM_FACTOR,
                            expected_label="f called without jit", actual_label="jax.jit(f)",
                            hint="Results that change under jit usually come from Python side effects or "
@@ -289,7 +117,8 @@ def jit(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
             jitted = call(seam, problem, "jit", witness, Jit()).value
             compare(witness, call(seam, problem, "jit", witness).value, jitted)
 
-    hypothesis_check(_with_witness(problem), check, [(e, None) for e in problem.examples()], max_examples=max_examples)
+    checking.hypothesis_check(with_witness(problem), check, [(e, None) for e in problem.examples()],
+                              max_examples=max_examples)
 
 
 # --- 4b. grad matches the oracle's grad -------------------------------------------------------
@@ -330,12 +159,12 @@ def grad(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                                    actual_label=f"jax.grad, cotangent c = {cot.ravel()[:4].tolist()}...",
                                    hint=hint)
 
-    hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
+    checking.hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
 
 # --- 4c. vmap invariance ----------------------------------------------------------------------
 @st.composite
-def _batches(draw, problem: Problem):
+def vmap_batches(draw, problem: Problem):
     first = draw(problem.cases())
     return (first,) + tuple(draw(problem.cases(like=first)) for _ in range(VMAP_BATCH - 1))
 
@@ -359,7 +188,7 @@ def vmap(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
     large = (tuple(problem.large(salt) for salt in range(VMAP_BATCH)),) if problem.large is not None else ()
     if large:  # rows with defaults: the batch called by keyword and with the defaults left out, too
         large += tuple(zip(*(problem.call_variants(case) for case in large[0])))
-    hypothesis_check(_batches(problem), check, large, max_examples=max_examples)
+    checking.hypothesis_check(vmap_batches(problem), check, large, max_examples=max_examples)
 
 
 # --- 5. every visible device ------------------------------------------------------------------
@@ -425,13 +254,13 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
     # which the code path decides: the signature (shapes, static arguments), which the edge
     # cases' and the large input's cover, not the values. Each input costs a call per device,
     # op by op (a device_put inside the function is folded away under jit).
-    hypothesis_check(problem.cases(), check, problem.examples(),
+    checking.hypothesis_check(problem.cases(), check, problem.examples(),
                      max_examples=DEVICE_DRAWS if max_examples is None else min(max_examples, DEVICE_DRAWS))
 
 
 # --- 6. structure: a compiled loop that does not grow ----------------------------------------
 @st.composite
-def _two_lengths(draw, problem: Problem):
+def length_pairs(draw, problem: Problem):
     short, long = STRUCTURE_LENGTHS
     first = draw(problem.cases(length=short))
     return first, draw(problem.cases(like=first, length=long))
@@ -479,20 +308,32 @@ def structure(problem: Problem, seam: Seam, max_examples: int | None = None) -> 
     if large:  # rows with defaults: also by keyword and with the defaults but the length left out
         keep = (name,)
         large += tuple(zip(*(problem.call_variants(case, keep) for case in large[0])))
-    hypothesis_check(_two_lengths(problem), check, large, max_examples=2, phases=(Phase.explicit, Phase.generate))
+    checking.hypothesis_check(length_pairs(problem), check, large, max_examples=2,
+                              phases=(Phase.explicit, Phase.generate))
 
 
-FAMILIES: dict[str, Callable[[Problem, Seam], None]] = {
-    "oracle": oracle,
-    "shape": shape,
-    "pre_update": pre_update,
-    "jit": jit,
-    "grad": grad,
-    "vmap": vmap,
-    "devices": devices,
-    "structure": structure,
-}
-
-from scanprops.props.termination import termination  # noqa: E402  (it uses the plumbing above)
-
-FAMILIES["termination"] = termination
+# --- the records (props/registry.py lists them in the contract's order) ----------------------
+ORACLE = Family(name="oracle", check=oracle, applies=always,
+                checks="agrees with a plain Python-loop oracle on generated inputs",
+                headline="the result differs from the Python-loop oracle")
+SHAPE = Family(name="shape", check=shape, applies=always,
+               checks="returns exactly the specified shapes and dtypes",
+               headline="wrong output shape or dtype")
+PRE_UPDATE = Family(name="pre_update", check=pre_update, applies=lambda problem: problem.losses is not None,
+                    checks="reports each loss at the weight before that step's update",
+                    headline="losses[i] is not the loss at the weight before step i")
+JIT = Family(name="jit", check=jit, applies=always,
+             checks="gives the same result under jax.jit",
+             headline="jax.jit(f) gives another result than f")
+GRAD = Family(name="grad", check=grad, applies=lambda problem: bool(problem.differentiable),
+              checks="has the same gradient as the oracle",
+              headline="the gradient differs from the oracle's")
+VMAP = Family(name="vmap", check=vmap, applies=always,
+              checks="gives the same results under jax.vmap as one input at a time",
+              headline="jax.vmap(f) differs from f on one input alone")
+DEVICES = Family(name="devices", check=devices, applies=always,
+                 checks="gives the same result on every visible device, and keeps it there",
+                 headline="the result with inputs committed to a device differs")
+STRUCTURE = Family(name="structure", check=structure, applies=lambda problem: bool(problem.loop_length),
+                   checks="is a compiled loop whose traced program does not grow with the length",
+                   headline="the compiled program has no loop, or grows with the length")

@@ -13,12 +13,13 @@ from scanprops.cases import Case
 from scanprops.failure import plain
 from scanprops.isolation import CallTimeout
 from scanprops.problem import Problem
+from scanprops.props import checking
+from scanprops.props.checking import leaves
+from scanprops.props.family import Family
 from scanprops.seam import ImplFailure, Seam
 
 
 def termination(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
-    from scanprops.props.families import hypothesis_check, leaves  # (families imports this module)
-
     def check(case: Case) -> None:
         try:
             out = seam.run(problem, case)
@@ -43,4 +44,9 @@ def termination(problem: Problem, seam: Seam, max_examples: int | None = None) -
                                 "larger count means its stopping test did not end it (it ran to a cap of its own).")
 
     strategy = problem.stress() if problem.stress is not None else problem.cases()
-    hypothesis_check(strategy, check, problem.edge_cases + problem.stress_examples, max_examples=max_examples)
+    checking.hypothesis_check(strategy, check, problem.edge_cases + problem.stress_examples, max_examples=max_examples)
+
+
+TERMINATION = Family(name="termination", check=termination, applies=lambda problem: problem.may_not_terminate,
+                     checks="finishes within its iteration cap for every input",
+                     headline="the call did not finish within its deadline or its iteration cap")

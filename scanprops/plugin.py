@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from scanprops import compile_cache, confinement, devices, isolation, loading, p
 from scanprops.failure import PropertyFailure
 
 KEY = "scanprops"
-NODEID = re.compile(r"^props/test_(?P<family>\w+)\.py::\w+\[(?P<problem>\w+)\]$")
+TEST_MODULE = "test_properties.py"  # the property tests' module, props/test_properties.py
 
 
 @dataclass
@@ -206,8 +205,8 @@ def pytest_collection_modifyitems(session, config, items):
         return
     keep, drop = [], []
     for item in items:
-        match = NODEID.match(item.nodeid)
-        name = match["problem"] if match else None
+        problem = getattr(item, "callspec", None) and item.callspec.params.get("problem")
+        name = getattr(problem, "name", None)
         out = name is not None and ((state.chosen is not None and name not in state.chosen)
                                     or (config.getoption("only_provided") and name in state.missing))
         (drop if out else keep).append(item)
@@ -370,16 +369,24 @@ class ResultCollector:
     """Controller side: gathers every property verdict, whichever process ran it."""
 
     def __init__(self, config):
+        from scanprops.props import registry  # (JAX: not at start-up of every pytest run of the environment)
+
         self.config = config
+        # The property tests by their names (props/test_properties.py): a report names its test
+        # by node id only (xdist's report of a crashed worker carries nothing else).
+        self.tests = {f"{TEST_MODULE}::test_property[{family.test_id(problem)}]": (problem.name, family.name)
+                      for family, problem in registry.tests()}
 
     def pytest_runtest_logreport(self, report):
-        match = NODEID.match(report.nodeid)
-        if not match:
+        path, _, name = report.nodeid.rpartition("::")
+        which = self.tests.get(f"{Path(path).name}::{name}")
+        if which is None:
             return
+        problem, family = which
         # "call", a failed or skipped set-up or teardown, and xdist's report for a crashed
         # worker (when == "???"): everything but a passing set-up or teardown.
         if report.when == "call" or not report.passed:
-            _state(self.config).results.setdefault(match["problem"], {})[match["family"]] = _entry(report)
+            _state(self.config).results.setdefault(problem, {})[family] = _entry(report)
 
 
 @pytest.hookimpl(tryfirst=True)

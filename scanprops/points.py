@@ -49,6 +49,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from scanprops.props.registry import families_of
+
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 TOP_KEYS = ("points", "hints", "visibility", "hide_counterexamples", "functions")
 FUNCTION_KEYS = ("points", "properties", "hide_counterexamples")
@@ -103,7 +105,7 @@ class Points:
 
 
 def _catalog(catalog: Iterable[Any] | None) -> list[Any]:
-    """Rows with `.name`, `.families`, `.signature`; the real catalog unless one is given."""
+    """Catalog rows (scanprops/problem.py); the real catalog unless one is given."""
     if catalog is None:
         from scanprops.catalog import CATALOG
 
@@ -144,7 +146,7 @@ def from_dict(data: Mapping[str, Any], source: str = "grading config",
     first mistake reported is the first one a reader meets."""
     rows = _catalog(catalog)
     by_name = {row.name: row for row in rows}
-    every_property = sorted({p for row in rows for p in row.families})
+    every_property = sorted({p for row in rows for p in families_of(row)})
 
     def fail(key: str, problem: str):
         raise ConfigError(source, key, problem)
@@ -202,7 +204,7 @@ def from_dict(data: Mapping[str, Any], source: str = "grading config",
 
     plan = []
     for row in rows:
-        props = tuple(row.families)
+        props = families_of(row)
         entry = functions.get(row.name, {})
         prefix = f"functions.{row.name}"
         if not isinstance(entry, Mapping):

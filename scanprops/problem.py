@@ -48,7 +48,7 @@ class Problem:
     loop_length: str | None = None  # what `cases(length=...)` sets; enables `structure`
     losses: slice | None = None  # part of the output that holds per-step losses (`pre_update`)
     pitfalls: tuple[Pitfall, ...] = ()
-    may_not_terminate: bool = False  # while_loop rows: adds `termination`; calls run in a child process
+    may_not_terminate: bool = False  # while_loop rows: adds `termination`
     stress: Callable[..., Any] | None = None  # termination: strategy of inputs that may never converge (default: cases)
     stress_examples: tuple[Case, ...] = ()  # termination: such inputs that always run (after edge_cases)
     count_cap: int | None = None  # termination: bound on integer outputs (iteration counts)
@@ -59,21 +59,6 @@ class Problem:
         """The inputs every property runs before Hypothesis draws: the edge cases, then one at
         the large sizes (so a bug that starts past some size is met in every run)."""
         return self.edge_cases + ((self.large(0),) if self.large is not None else ())
-
-    @property
-    def families(self) -> tuple[str, ...]:
-        fams = ["oracle", "shape"]
-        if self.losses is not None:
-            fams.append("pre_update")
-        fams += ["jit"]
-        if self.differentiable:
-            fams.append("grad")
-        fams += ["vmap", "devices"]
-        if self.loop_length:
-            fams.append("structure")
-        if self.may_not_terminate:
-            fams.append("termination")
-        return tuple(fams)
 
     @property
     def mapped(self) -> tuple[str, ...]:

@@ -12,7 +12,8 @@ import impls.alt
 import impls.wrong
 from scanprops import isolation
 from scanprops.catalog import BY_NAME, CATALOG
-from scanprops.props.families import FAMILIES
+from scanprops.props.registry import BY_NAME as FAMILIES
+from scanprops.props.registry import families_of
 from scanprops.seam import Seam
 
 # The own tests use fewer examples than a learner's run: every wrong module's bug shows on an
@@ -34,7 +35,7 @@ def correct_cases() -> list[tuple[str, str, str]]:
     for module in modules(impls.alt):
         for problem in CATALOG:
             if callable(getattr(module, problem.name, None)):
-                out += [(module.__name__, problem.name, family) for family in problem.families]
+                out += [(module.__name__, problem.name, family) for family in families_of(problem)]
     return out
 
 
@@ -46,7 +47,7 @@ def run(module_name: str, function: str, family: str) -> None:
     """Run one property family on one module's function (in this process's sandboxed child, as
     in a learner's run); raises PropertyFailure on failure."""
     limit = SELFTEST_EXAMPLES if settings().derandomize else None  # `thorough` keeps its own count
-    FAMILIES[family](BY_NAME[function], Seam(module_name, module_name), max_examples=limit)
+    FAMILIES[family].check(BY_NAME[function], Seam(module_name, module_name), max_examples=limit)
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ from scanprops.catalog import BY_NAME
 from scanprops.catalog.flax_seeds import _gru_step_jacobian
 from scanprops.in_process import execute
 from scanprops.oracles import flax_seeds as oracles_flax
-from scanprops.props.families import pitfall_hint
+from scanprops.props.checking import pitfall_hint
 from scanprops.seam import Plain
 
 SIZES = [(0, 1, 1), (3, 4, 2), (2**31 - 1, 8, 5)]  # (seed, H, D)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from scanprops.call import BudgetSpent
 from scanprops.failure import PropertyFailure
-from scanprops.props.families import hypothesis_check
+from scanprops.props.checking import hypothesis_check
 
 
 def test_a_spent_budget_met_at_two_places_is_one_budget_error():

@@ -14,13 +14,14 @@ from jsonschema import Draft202012Validator
 from scanprops import points as points_mod
 from scanprops.catalog import CATALOG
 from scanprops.points import ConfigError
+from scanprops.props.registry import families_of
 from scanprops.results import exercism, feedback, gradescope, prairielearn, save
 
 HERE = Path(__file__).parent
 PLATFORMS = {"gradescope": gradescope, "exercism": exercism, "prairielearn": prairielearn}
 SCHEMAS = {name: json.loads((HERE / "schemas" / f"{name}.schema.json").read_text()) for name in PLATFORMS}
 NAMES = [p.name for p in CATALOG]
-FAMILIES = {p.name: p.families for p in CATALOG}
+FAMILIES = {p.name: families_of(p) for p in CATALOG}
 ONE_MB = 1_000_000
 
 CALL = "ema(xs=float32[3] [0.5, -1.25, 2.0], alpha=0.1)"

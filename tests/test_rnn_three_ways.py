@@ -15,9 +15,10 @@ import impls.rnn_for
 import impls.rnn_scan
 import impls.wrong.rnn_forward_python_for as python_for
 from scanprops.catalog import BY_NAME
+from scanprops.props.registry import families_of
 from tests import proof
 
-FAMILIES = BY_NAME["rnn_forward"].families
+FAMILIES = families_of(BY_NAME["rnn_forward"])
 
 
 def test_three_ways_scan_is_the_reference():

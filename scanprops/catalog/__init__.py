@@ -3,7 +3,7 @@
 To add a row: write its Python-loop oracle in `scanprops/oracles/`, its reference
 implementation (re-exported by `impls/reference.py`), its input strategy in `strategies/`,
 then one `Problem(...)` entry in the module of this package for its seed. Every property
-family that applies picks it up (see `Problem.families`); known-wrong implementations in
+family that applies picks it up (each family's `applies`, props/registry.py); known-wrong implementations in
 `impls/wrong/` and correct ones in `impls/alt/` are found by the harness's own tests.
 """
 from __future__ import annotations
@@ -15,7 +15,3 @@ CATALOG: tuple[Problem, ...] = (*sgd.ROWS, *flax_seeds.ROWS, *lesson_scan.ROWS, 
 
 BY_NAME = {p.name: p for p in CATALOG}
 
-
-def rows_with(family: str) -> list[Problem]:
-    """The rows a property family applies to, in catalog order."""
-    return [p for p in CATALOG if family in p.families]

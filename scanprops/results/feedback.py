@@ -27,19 +27,6 @@ HIDDEN_INPUT = "  called:    (the failing input is not shown for this property)"
 _SCAN = 2 * PROPERTY_CAP
 _PROBE = 200
 
-# For PrairieLearn's per-test description and for summaries: what each property checks.
-PROPERTY_DESCRIPTIONS = {
-    "oracle": "agrees with a plain Python-loop oracle on generated inputs",
-    "shape": "returns exactly the specified shapes and dtypes",
-    "pre_update": "reports each loss at the weight before that step's update",
-    "jit": "gives the same result under jax.jit",
-    "grad": "has the same gradient as the oracle",
-    "vmap": "gives the same results under jax.vmap as one input at a time",
-    "devices": "gives the same result on every visible device, and keeps it there",
-    "structure": "is a compiled loop whose traced program does not grow with the length",
-    "termination": "finishes within its iteration cap for every input",
-}
-
 _LABEL = re.compile(r"^  ([a-z][a-z ]*):(?:\s|$)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 

@@ -29,7 +29,8 @@ import re
 from pathlib import Path
 
 from scanprops.points import Points
-from scanprops.results import feedback, save
+from scanprops.props.registry import describe
+from scanprops.results import save
 from scanprops.results.scoring import Item, grade
 
 # How scanprops' import probe (scanprops/plugin.py) words the errors that are not gradable.
@@ -40,7 +41,7 @@ _NOT_GRADABLE = re.compile(r"does not import: (?:SyntaxError|IndentationError|Ta
 def description(item: Item) -> str:
     if item.prop is None:
         return f"{item.signature}: checked for {', '.join(item.properties)}"
-    what = feedback.PROPERTY_DESCRIPTIONS.get(item.prop, f"satisfies `{item.prop}`")
+    what = describe(item.prop)
     return f"{item.function} {what}"
 
 

@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass, replace
 
 from scanprops.points import FunctionPoints, Points
+from scanprops.props.registry import BY_NAME as FAMILIES
+from scanprops.props.registry import describe
 from scanprops.results import feedback
 
 ERROR_CAP = 8_000  # the whole-module error: an import traceback fits
@@ -128,8 +130,7 @@ def _split(fn: FunctionPoints, entry: dict, hints: bool) -> list[Item]:
             details = feedback.property_text(result, fn.counterexample_visible(prop), hints)
         elif verdict == "pass":
             status, summary = "pass", "holds"
-            what = feedback.PROPERTY_DESCRIPTIONS.get(prop)
-            details = f"{fn.name} {what}." if what else f"The property `{prop}` holds."
+            details = f"{fn.name} {describe(prop)}." if prop in FAMILIES else f"The property `{prop}` holds."
         else:
             status, summary = "unchecked", "not checked in this run"
             details = f"The property `{prop}` of {fn.name} was not checked in this run, so it earns no points."

@@ -1,0 +1,40 @@
+"""What a property family is: one record, registered in props/registry.py.
+
+A record says everything the harness needs to know of a family besides its code: its name (in
+the report, the test ids, the points file), when it applies to a catalog row, what it checks in
+one line (summaries, PrairieLearn's test descriptions) and the headline of its main failure.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from scanprops.problem import Problem
+
+__all__ = ["Family", "always"]
+
+
+def always(problem: Problem) -> bool:
+    """A family that applies to every row."""
+    return True
+
+
+@dataclass(frozen=True)
+class Family:
+    """One property family.
+
+    >>> Family(name="oracle", check=oracle, applies=always,
+    ...        checks="agrees with a plain Python-loop oracle on generated inputs",
+    ...        headline="the result differs from the Python-loop oracle")
+    """
+
+    name: str
+    check: Callable[..., None]  # check(problem, seam, max_examples=None): raises PropertyFailure
+    applies: Callable[[Problem], bool]  # whether the row has what the family needs
+    checks: str  # what it checks, one line, completing "the function ..."
+    headline: str  # what its main failure says, after "property `name` failed:"
+
+    def test_id(self, problem: Problem) -> str:
+        """The id of the family's test of `problem` (the one parametrized test, props/test_properties.py)."""
+        return f"{self.name}-{problem.name}"
