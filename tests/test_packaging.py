@@ -28,7 +28,7 @@ def test_the_wheel_installs_one_top_level_name_and_no_answer_key(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert tops == {"scanprops"}
-    for judge in ("scanprops/props/test_oracle.py", "scanprops/strategies/pools.py", "scanprops/oracles/sgd.py",
+    for judge in ("scanprops/props/test_properties.py", "scanprops/strategies/pools.py", "scanprops/oracles/sgd.py",
                   "scanprops/catalog/sgd.py", "scanprops/check.ini", "scanprops/child/main.py"):
         assert judge in names
     assert not [n for n in names if "reference" in n or "/alt/" in n or "/wrong/" in n], "the answer key shipped"
