@@ -1,5 +1,5 @@
 """The `scanprops` command: `check` for a learner, `grade` and `merge` for a course grader,
-`gradescope-bundle` and `prairielearn-bundle` for the platforms (see README.md)."""
+`<platform>-bundle` for the platforms that run the harness themselves (see README.md)."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from scanprops import profiles
+from scanprops.results.platforms import bundled
 
 
 def check(args) -> int:
@@ -91,8 +92,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="where the combined tables go")
     p.set_defaults(run=merge)
 
-    for platform in ("gradescope", "prairielearn"):
-        p = sub.add_parser(f"{platform}-bundle", help=f"write the autograder folder {platform} expects")
+    for platform in bundled():
+        p = sub.add_parser(f"{platform.name}-bundle", help=f"write the autograder folder {platform.name} expects")
         p.add_argument("--out", required=True, metavar="DIR")
         p.add_argument("--config", metavar="TOML", help="points and visibility, copied into the bundle")
         p.add_argument("--module", metavar="NAME.py", help="the solution module's file name in a submission")
@@ -101,7 +102,7 @@ def parser() -> argparse.ArgumentParser:
         common(p)
         # What the platforms' containers allow (Docker's default seccomp profile lets a process
         # filter itself; Landlock depends on the host's kernel): --require-sandbox "" for none.
-        p.set_defaults(run=bundle, platform=platform, require_sandbox="seccomp,subreaper")
+        p.set_defaults(run=bundle, platform=platform.name, require_sandbox="seccomp,subreaper")
     return top
 
 

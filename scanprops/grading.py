@@ -20,7 +20,6 @@ from pathlib import Path
 from scanprops import confinement, isolation, jsonfile, profiles, report, submissions
 from scanprops.runner import GRACE_S, function_names, pytest_args, run_isolated
 
-PLATFORMS = ("gradescope", "exercism", "prairielearn")
 # A run of one submission holds a pytest process and a sandboxed child, each with JAX loaded:
 # about 1.5 GB together at the catalog's large sizes, so memory as well as cores bounds `--jobs`.
 MEMORY_PER_RUN_GB = 3
@@ -132,11 +131,12 @@ def plan(args):
 
 def write_results(found: dict, folder: Path, config, seconds: float) -> tuple[float, float]:
     """The platforms' result files beside the report; returns (score, max score)."""
-    from scanprops.results import exercism, gradescope, prairielearn, save
+    from scanprops.results import save
+    from scanprops.results.platforms import PLATFORMS
     from scanprops.results.scoring import grade
 
-    for platform, module in (("gradescope", gradescope), ("exercism", exercism), ("prairielearn", prairielearn)):
-        save(folder / f"{platform}.json", module.results(found, config, seconds))
+    for platform in PLATFORMS:
+        save(folder / f"{platform.name}.json", platform.results(found, config, seconds))
     graded = grade(found, config)
     return graded.score, graded.max_score
 

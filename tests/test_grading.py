@@ -22,9 +22,9 @@ import jsonschema
 import pytest
 
 from scanprops import submissions
+from scanprops.results.platforms import BY_NAME, PLATFORMS
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
 FUNCTIONS = "activation,safe_divide"
 FAST = {"SCANPROPS_IMPORT_DEADLINE": "10", "SCANPROPS_CALL_DEADLINE": "5"}
 
@@ -98,10 +98,10 @@ def test_the_csv_has_one_row_per_submission_and_a_column_per_function(graded):
         n: f["activation"] for n, (_, f) in EXPECTED.items()}
 
 
-@pytest.mark.parametrize("platform", ["gradescope", "exercism", "prairielearn"])
+@pytest.mark.parametrize("platform", [p.name for p in PLATFORMS])
 def test_every_result_file_is_valid_for_its_platform(graded, platform):
     out, _, _ = graded
-    schema = json.loads((SCHEMAS / f"{platform}.schema.json").read_text())
+    schema = json.loads(BY_NAME[platform].schema.read_text())
     for name in EXPECTED:
         data = json.loads((out / name / f"{platform}.json").read_text())
         jsonschema.validate(data, schema)
@@ -209,3 +209,20 @@ def test_the_prairielearn_bundle_names_its_entrypoint(tmp_path):
     assert info["externalGradingOptions"]["entrypoint"] == "/scanprops/run.sh"
     assert "/grade/results/results.json" in (tmp_path / "pl" / "run.sh").read_text()
     assert subprocess.run(["bash", "-n", str(tmp_path / "pl" / "run.sh")]).returncode == 0
+
+
+@pytest.mark.parametrize("platform", [p.name for p in PLATFORMS if p.bundle is not None])
+def test_a_bundle_that_graded_nothing_still_writes_a_valid_result(tmp_path, platform):
+    """No result file (the submission folder was empty, the harness did not start): the bundle's
+    fallback, run by the image's own python3, writes the platform's file with score 0 and the log."""
+    run = scanprops(f"{platform}-bundle", "--out", str(tmp_path / "b"), "--harness", "scanprops==0.1.0", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    script = next(p for p in (tmp_path / "b").iterdir() if p.name in ("run_autograder", "run.sh")).read_text()
+    function = script[script.index("write_fallback() {"):]
+    function = function[:function.index("\n}\n") + 3]
+    (tmp_path / "log.txt").write_text('ImportError: no module named "jax" \\ at line 3\n')
+    done = subprocess.run(["bash", "-c", function + "write_fallback out.json log.txt"], cwd=tmp_path)
+    assert done.returncode == 0
+    data = json.loads((tmp_path / "out.json").read_text())
+    jsonschema.validate(data, json.loads(BY_NAME[platform].schema.read_text()))
+    assert data["score"] == 0 and 'ImportError: no module named "jax" \\ at line 3\n' in data["output"]
