@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import pytest
 
 from scanprops import compile_cache, confinement, devices, isolation, loading, profiles, report
 from scanprops.failure import PropertyFailure
+from scanprops.limits import RunLimits
 
 KEY = "scanprops"
 TEST_MODULE = "test_properties.py"  # the property tests' module, props/test_properties.py
@@ -36,9 +36,9 @@ class State:
     profile: str = "default"
     provided: frozenset = frozenset()  # what the import probe found
     signature_problems: dict = field(default_factory=dict)
-    budget_s: float | None = None  # the run's time budget, None for the harness's own test run
-    budget_end: float | None = None
-    cache: compile_cache.Folders | None = None  # JAX's persistent compilation cache; None: off
+    # the run's limits: its time budget (None for the harness's own test run), the calls'
+    # deadlines and memory, JAX's persistent compilation cache folders (None: off)
+    limits: RunLimits = field(default_factory=RunLimits)
     results: dict = field(default_factory=dict)  # problem -> family -> entry
     missing: set = field(default_factory=set)
     chosen: frozenset | None = None  # --functions (None: the whole catalog)
@@ -126,12 +126,16 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "family(name): the property family a test checks (docs/contract.md)")
     profile = profiles.load(config.getoption("hypothesis_profile", None))
     if _is_worker(config):  # the controller's decision, so that every process agrees
-        given = config.workerinput.get("scanprops_cache")
-        cache = compile_cache.Folders(*given) if given else None
+        limits = RunLimits.from_json(config.workerinput["scanprops_limits"])
     else:
-        cache = compile_cache.folders(config.getoption("compile_cache"))
-    compile_cache.use(cache)  # before anything compiles
-    isolation.set_compile_cache(cache)
+        spec = config.getoption("impl") or os.environ.get("SCAN_IMPL") or loading.DEFAULT_IMPL
+        budget = config.getoption("time_budget")
+        if budget is None and spec != loading.DEFAULT_IMPL:  # a submission: always bounded
+            budget = profiles.time_budget_s(profile)
+        limits = RunLimits.from_environment(time_budget_s=budget,
+                                            cache=compile_cache.folders(config.getoption("compile_cache"))).started()
+    compile_cache.use(limits.cache)  # before anything compiles
+    isolation.start(limits)
     devices.force_cpu_devices(config.getoption("cpu_devices"))
     from scanprops.catalog import CATALOG
 
@@ -139,18 +143,11 @@ def pytest_configure(config):
         given = config.workerinput
         state = State(spec=given["scanprops_spec"], resolved=given["scanprops_resolved"], profile=profile,
                       provided=frozenset(given["scanprops_provided"]),
-                      signature_problems=dict(given["scanprops_signatures"]),
-                      budget_s=given["scanprops_budget_s"], budget_end=given["scanprops_budget_end"], cache=cache)
+                      signature_problems=dict(given["scanprops_signatures"]), limits=limits)
     else:
-        spec = config.getoption("impl") or os.environ.get("SCAN_IMPL") or loading.DEFAULT_IMPL
-        budget = config.getoption("time_budget")
-        if budget is None and spec != loading.DEFAULT_IMPL:  # a submission: always bounded
-            budget = profiles.time_budget_s(profile)
         state = State(spec=spec, resolved=loading.resolve(spec, Path(config.invocation_params.dir)),
-                      profile=profile, budget_s=budget, budget_end=None if budget is None else time.time() + budget,
-                      cache=cache)
+                      profile=profile, limits=limits)
     config.stash[_STATE] = state
-    isolation.set_budget(state.budget_end, state.budget_s)
     if not _is_worker(config):
         required = config.getoption("require_sandbox")
         if required is not None:
@@ -246,9 +243,7 @@ def pytest_configure_node(node):
     node.workerinput["scanprops_resolved"] = state.resolved
     node.workerinput["scanprops_provided"] = sorted(state.provided)
     node.workerinput["scanprops_signatures"] = dict(state.signature_problems)
-    node.workerinput["scanprops_budget_s"] = state.budget_s
-    node.workerinput["scanprops_budget_end"] = state.budget_end
-    node.workerinput["scanprops_cache"] = None if state.cache is None else [state.cache.judge, state.cache.children]
+    node.workerinput["scanprops_limits"] = state.limits.to_json()
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -298,8 +293,8 @@ def pytest_report_header(config):
         f"scanprops: verifying {what}{missing}",
         f"scanprops: jax {env['jax']}, jaxlib {env['jaxlib']}, flax {env['flax']}, backend {env['backend']} "
         f"with {env['devices']} device(s) {env['device_kinds']}; hypothesis profile '{state.profile}'",
-        "scanprops: compile cache " + ("off" if state.cache is None else
-                                       f"{Path(state.cache.judge).parent} (--compile-cache=off to turn it off)"),
+        "scanprops: compile cache " + ("off" if state.limits.cache is None else
+                                       f"{Path(state.limits.cache.judge).parent} (--compile-cache=off to turn it off)"),
         *_sandbox_lines(state.sandbox)[:1],
     ]
 
@@ -314,15 +309,16 @@ def seam(request):
 
 
 @pytest.fixture
-def under_test(problem, seam):
+def under_test(problem, seam, request):
     """The seam, once the function exists and its signature fits; else missing or failed."""
     from scanprops.failure import plain
 
     if not seam.provides(problem.name):
         pytest.skip(f"missing: {seam.label} does not define {problem.name}")
-    left = isolation.budget_left()
+    limits = _state(request.config).limits
+    left = limits.left_s()
     if left is not None and left <= 0:
-        raise isolation.BudgetSpent(f"{problem.name}: {isolation.budget_spent_text()}")
+        raise isolation.BudgetSpent(f"{problem.name}: {limits.spent_text()}")
     why = seam.signature_problem(problem.name)
     if why:
         raise plain(problem.name, "signature", None, "the function cannot be called as the catalog does",
