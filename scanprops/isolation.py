@@ -97,7 +97,7 @@ from typing import Any
 
 import numpy as np
 
-from scanprops import compile_cache, confinement, payloads, wire
+from scanprops import compile_cache, confinement, devices, payloads, wire
 from scanprops.call import (
     AnswerKeyImport,
     BudgetSpent,
@@ -384,9 +384,7 @@ class _Process:
                 continue  # the compilation cache is the parent's decision
             if key.startswith(("JAX_", "XLA_", "TF_CPP_")) or key in ("OMP_NUM_THREADS",):
                 env[key] = value
-        flag = f"--xla_force_host_platform_device_count={config['cpu_devices']}"
-        if flag not in env.get("XLA_FLAGS", ""):
-            env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " " + flag).strip()
+        env["XLA_FLAGS"] = devices.xla_flags(env.get("XLA_FLAGS", ""), config["cpu_devices"])
         config = {**config, "role": self.role, "sandbox": {
             "files": confinement.file_rules(
                 import_path=config["path"], workdir=self._workdir, cache_dir=config["compile_cache"],
