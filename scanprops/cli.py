@@ -14,17 +14,23 @@ def check(args) -> int:
     """Verify one module, as `pytest -n auto --impl FILE` does in the repository."""
     import pytest
 
-    from scanprops.runner import function_names, pytest_args
+    from scanprops.catalog import function_names
+    from scanprops.runner import pytest_args
 
     module = Path(args.file)
     if not module.is_file():
         hint = " (it is a folder; name the .py file)" if module.is_dir() else ""
         print(f"scanprops check: {args.file}: no such file{hint}", file=sys.stderr)
         return 4
+    try:
+        functions = function_names(args.functions)
+    except ValueError as exc:
+        print(f"scanprops check: {exc}", file=sys.stderr)
+        return 4
     extra = tuple(["-k", args.k] if args.k else ()) + (
         ("--require-sandbox", args.require_sandbox) if args.require_sandbox else ())
     return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, jobs=args.jobs,
-                                       functions=function_names(args.functions), time_budget=args.time_budget,
+                                       functions=functions, time_budget=args.time_budget,
                                        profile=args.profile, quiet=not args.verbose, extra=extra)))
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanprops import confinement, isolation, jsonfile, profiles, report, submissions
-from scanprops.runner import GRACE_S, function_names, pytest_args, run_isolated
+from scanprops.catalog import function_names
+from scanprops.runner import GRACE_S, pytest_args, run_isolated
 
 # A run of one submission holds a pytest process and a sandboxed child, each with JAX loaded:
 # about 1.5 GB together at the catalog's large sizes, so memory as well as cores bounds `--jobs`.
@@ -118,10 +119,10 @@ def plan(args):
 
     config = points.load(args.config)
     if args.functions:
-        names = function_names(args.functions)
-        unknown = [n for n in names if n not in {p.name for p in CATALOG}]
-        if unknown:
-            raise points.ConfigError("--functions", ",".join(unknown), "not in the catalog")
+        try:
+            names = function_names(args.functions)
+        except ValueError as exc:
+            raise points.ConfigError("--functions", args.functions, str(exc).removeprefix("--functions: ")) from None
         config = config.only(names)
     graded = [f.name for f in config.graded]
     if not graded:

@@ -174,16 +174,13 @@ def pytest_configure(config):
 
 def _chosen_functions(config, catalog) -> frozenset | None:
     """--functions as a set of catalog names (None: all), or a usage error naming the unknown."""
-    given = config.getoption("functions")
-    if not given:
-        return None
-    names = [n.strip() for n in given.split(",") if n.strip()]
-    known = {p.name for p in catalog}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise pytest.UsageError(f"--functions: {', '.join(unknown)} is not in the catalog "
-                                f"({', '.join(p.name for p in catalog)})")
-    return frozenset(names)
+    from scanprops.catalog import function_names
+
+    try:
+        names = function_names(config.getoption("functions"), catalog)
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    return frozenset(names) if names else None
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -25,12 +25,6 @@ def props_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0]).resolve()
 
 
-def function_names(text: str | None) -> list[str]:
-    """`--functions NAME,...` as a list of names: split at the commas, spaces and empty names
-    dropped ([] for none)."""
-    return [n.strip() for n in (text or "").split(",") if n.strip()]
-
-
 def pytest_args(impl: str, *, report: str | None = None, jobs: str | int = "auto", functions=None,
                 time_budget: float | None = None, profile: str | None = None, quiet: bool = True,
                 extra: tuple = ()) -> list[str]:

@@ -185,6 +185,20 @@ def test_check_says_plainly_when_the_file_is_not_there(tmp_path):
     assert run.returncode != 0 and "nowhere.py: no such file" in run.stderr and "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize("command", ["check", "grade", "pytest"])
+def test_an_unknown_function_name_is_one_line_naming_the_known_ones(tmp_path, command):
+    """One parser of --functions (scanprops.catalog.function_names) for check, grade and the plugin."""
+    (tmp_path / "solutions.py").write_text("def ema(xs, alpha=0.1):\n    return xs\n")
+    args = ["--functions", "ema,emma", "--time-budget", "60"]
+    run = (subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "--impl", "solutions.py", *args],
+                          cwd=tmp_path, capture_output=True, text=True, env={**os.environ, **FAST}, timeout=600)
+           if command == "pytest" else scanprops(command, "solutions.py", *args, "--out", "g", cwd=tmp_path)
+           if command == "grade" else scanprops(command, "solutions.py", *args, cwd=tmp_path))
+    text = run.stdout + run.stderr
+    assert run.returncode not in (0, None), text
+    assert "emma is not in the catalog" in text and "scan_training_step" in text and "Traceback" not in text, text
+
+
 def test_the_gradescope_bundle_has_its_two_scripts_at_the_root(tmp_path):
     (tmp_path / "points.toml").write_text("points = 0\n[functions.ema]\npoints = 2\n")
     run = scanprops("gradescope-bundle", "--out", str(tmp_path / "gs"), "--config", str(tmp_path / "points.toml"),
