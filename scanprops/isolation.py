@@ -572,7 +572,7 @@ class Executor:
         self.deadline = self.limits.call_deadline_s if deadline is None else deadline
         self.import_deadline = self.limits.import_deadline_s if import_deadline is None else import_deadline
         self.memory_mb = self.limits.memory_mb if memory_mb is None else memory_mb
-        self.require = required_layers()
+        self.require = required_layers(",".join(self.limits.required_layers))
         self._child = _Process("child", self.memory_mb)
         self._runner = _Process("runner", self.memory_mb)
         self._trusted: bool | None = None

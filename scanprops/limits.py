@@ -9,6 +9,8 @@ process of a run spends against the same end time.
   counted on a loaded machine).
 - SCANPROPS_IMPORT_DEADLINE (90 s): starting a child and importing the implementation into it.
 - SCANPROPS_CHILD_MEMORY_MB (8192): the address space a child may add to what JAX reserves.
+- SCANPROPS_REQUIRE_SANDBOX (none): the kernel's layers a child must apply before it runs code
+  under test (`--require-sandbox`; names checked by isolation.required_layers).
 - the time budget (`--time-budget`; by default the profile's, scanprops/profiles.py, for a
   submission, and none for the harness's own tests): the whole run's wall-clock time.
 """
@@ -47,6 +49,7 @@ class RunLimits:
     ends_at: float | None = None  # time.time() at which the budget is spent (`started`)
     cache: Folders | None = None  # JAX's persistent compilation cache folders; None: off
     compile_stats: bool = False  # children count JAX's compile events (benchmarks/speed.py only)
+    required_layers: tuple[str, ...] = ()  # kernel layers a child must apply, or the run is refused
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None, **given) -> RunLimits:
@@ -54,7 +57,9 @@ class RunLimits:
         environ = os.environ if environ is None else environ
         found = cls(call_deadline_s=_number(environ, "SCANPROPS_CALL_DEADLINE", cls.call_deadline_s),
                     import_deadline_s=_number(environ, "SCANPROPS_IMPORT_DEADLINE", cls.import_deadline_s),
-                    memory_mb=int(_number(environ, "SCANPROPS_CHILD_MEMORY_MB", cls.memory_mb)))
+                    memory_mb=int(_number(environ, "SCANPROPS_CHILD_MEMORY_MB", cls.memory_mb)),
+                    required_layers=tuple(dict.fromkeys(n.strip() for n in environ.get("SCANPROPS_REQUIRE_SANDBOX", "")
+                                                        .split(",") if n.strip())))
         return replace(found, **given)
 
     def started(self, now: float | None = None) -> RunLimits:
@@ -77,9 +82,10 @@ class RunLimits:
         return {"call_deadline_s": self.call_deadline_s, "import_deadline_s": self.import_deadline_s,
                 "memory_mb": self.memory_mb, "time_budget_s": self.time_budget_s, "ends_at": self.ends_at,
                 "cache": None if self.cache is None else [self.cache.judge, self.cache.children],
-                "compile_stats": self.compile_stats}
+                "compile_stats": self.compile_stats, "required_layers": list(self.required_layers)}
 
     @classmethod
     def from_json(cls, data: dict) -> RunLimits:
         cache = data.get("cache")
-        return cls(**{**data, "cache": Folders(*cache) if cache else None})
+        return cls(**{**data, "cache": Folders(*cache) if cache else None,
+                      "required_layers": tuple(data.get("required_layers", ()))})

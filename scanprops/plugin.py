@@ -132,7 +132,12 @@ def pytest_configure(config):
         budget = config.getoption("time_budget")
         if budget is None and spec != loading.DEFAULT_IMPL:  # a submission: always bounded
             budget = profiles.time_budget_s(profile)
-        limits = RunLimits.from_environment(time_budget_s=budget,
+        required = config.getoption("require_sandbox")
+        try:  # the option, else $SCANPROPS_REQUIRE_SANDBOX; checked before anything starts
+            layers = isolation.required_layers(required)
+        except ValueError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        limits = RunLimits.from_environment(time_budget_s=budget, required_layers=layers,
                                             cache=compile_cache.folders(config.getoption("compile_cache"))).started()
     compile_cache.use(limits.cache)  # before anything compiles
     isolation.start(limits)
@@ -149,13 +154,6 @@ def pytest_configure(config):
                       profile=profile, limits=limits)
     config.stash[_STATE] = state
     if not _is_worker(config):
-        required = config.getoption("require_sandbox")
-        if required is not None:
-            try:
-                isolation.required_layers(required)
-            except ValueError as exc:
-                raise pytest.UsageError(str(exc)) from None
-            os.environ["SCANPROPS_REQUIRE_SANDBOX"] = required  # the workers' children inherit it
         try:
             _probe(state, CATALOG)
         except (loading.ImplLoadError, isolation.SubmissionError) as exc:
