@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from scanprops import compile_cache, confinement, devices, isolation, loading, profiles, report
+from scanprops import compile_cache, confinement, devices, evidence, isolation, loading, profiles, report
 from scanprops.failure import PropertyFailure
 
 KEY = "scanprops"
@@ -338,14 +338,35 @@ def pytest_runtest_makereport(item, call):
     rep = outcome.get_result()
     if call.excinfo is not None and isinstance(call.excinfo.value, PropertyFailure):
         failure = call.excinfo.value
-        rep.longrepr = failure.text
+        more = _failure_fields(item.config, failure)
+        rep.longrepr = failure.text + (f"\n{printed_block(more['printed'])}" if more.get("printed") else "")
         rep.user_properties.append((KEY, json.dumps(
-            {"kind": "property", "message": failure.text, "counterexample": failure.counterexample})))
+            {"kind": "property", "message": failure.text, "counterexample": failure.counterexample, **more})))
     elif call.excinfo is not None and isinstance(call.excinfo.value, isolation.SubmissionError):
         text = f"{item.callspec.params['problem'].name if hasattr(item, 'callspec') else item.name}: " \
                f"{call.excinfo.value}"
         rep.longrepr = text
         rep.user_properties.append((KEY, json.dumps({"kind": "error", "message": text, "counterexample": ""})))
+
+
+def printed_block(printed: str) -> str:
+    """What the submission printed, under its failure, marked as its own (a claim, never judged)."""
+    body = "\n".join("    " + line for line in printed.split("\n"))
+    return "  printed:   the submission's own output during the failing call (shown, not judged)\n" + body
+
+
+def _failure_fields(config, failure: PropertyFailure) -> dict:
+    """The report's fields beyond the message (scanprops/evidence.py): the values, the first
+    divergence, what the submission printed, the reproduction script. Only for a failure."""
+    state = config.stash.get(_STATE, None)
+    printed = ""
+    if state is not None and failure.case is not None:
+        try:
+            printed = isolation.executor().printed(isolation.module_ref(state.resolved, state.spec),
+                                                   failure.problem, failure.case)
+        except Exception:  # noqa: BLE001  (shown when it can be; never in the way of the verdict)
+            printed = ""
+    return evidence.fields(failure, printed=printed)
 
 
 def _entry(rep) -> dict | None:
@@ -359,7 +380,8 @@ def _entry(rep) -> dict | None:
     if tagged:
         data = json.loads(tagged)
         verdict = "error" if data.get("kind") == "error" else "fail"
-        return {"verdict": verdict, "message": data["message"], "counterexample": data["counterexample"]}
+        extra = {k: data[k] for k in evidence.FIELDS if k in data}
+        return {"verdict": verdict, "message": data["message"], "counterexample": data["counterexample"], **extra}
     if "Timeout" in text:
         return {"verdict": "fail", "message": "the call did not finish within the time limit (it may hang)",
                 "counterexample": ""}
