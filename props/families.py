@@ -232,7 +232,8 @@ def shape(problem: Problem, seam: Seam, max_examples: int | None = None) -> None
             raise plain(problem.name, "shape", case, "wrong output shape or dtype",
                         f"  expected:  {', '.join(f'{w.dtype}{list(w.shape)}' for w in want)}",
                         f"  got:       {', '.join(f'{g.dtype}{list(g.shape)}' for g in got)}",
-                        f"  hint:      {hint}" if hint else "")
+                        f"  hint:      {hint}" if hint else "",
+                        detail={"shapes": [[list(w.shape), w.dtype] for w in want]})
 
     hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 

@@ -22,7 +22,7 @@ def check(args) -> int:
         return 4
     extra = tuple(["-k", args.k] if args.k else ()) + (
         ("--require-sandbox", args.require_sandbox) if args.require_sandbox else ())
-    return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, jobs=args.jobs,
+    return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, repro=args.repro, jobs=args.jobs,
                                        functions=function_names(args.functions), time_budget=args.time_budget,
                                        profile=args.profile, quiet=not args.verbose, extra=extra)))
 
@@ -65,6 +65,8 @@ def parser() -> argparse.ArgumentParser:
                        "Functions FILE does not define are left out and reported missing.")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--report", metavar="JSON", help="also write the JSON report (docs/contract.md) here")
+    p.add_argument("--repro", metavar="DIR", help="write a standalone reproduction script per failing property "
+                   "into DIR (repro_<function>_<property>.py: run it with python after each edit)")
     p.add_argument("-j", "--jobs", default="auto", help="pytest-xdist workers (default auto; 0 for none)")
     p.add_argument("-k", metavar="EXPRESSION", help="pytest's -k: only tests matching EXPRESSION")
     p.add_argument("-v", "--verbose", action="store_true", help="one line per test instead of dots")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from scanprops import compile_cache, confinement, devices, evidence, isolation, loading, profiles, report
+from scanprops import compile_cache, confinement, devices, evidence, isolation, loading, profiles, report, repro
 from scanprops.failure import PropertyFailure
 
 KEY = "scanprops"
@@ -45,6 +45,7 @@ class State:
     chosen: frozenset | None = None  # --functions (None: the whole catalog)
     final: dict | None = None  # the report, once computed
     sandbox: dict | None = None  # the kernel's layers the controller's import probe child applied
+    repro_files: list = field(default_factory=list)  # --scan-repro: the scripts written
 
 
 def pytest_addoption(parser):
@@ -53,6 +54,9 @@ def pytest_addoption(parser):
                     help="implementation to verify: a .py path or a dotted module name "
                     "(default: $SCAN_IMPL, else the reference implementations)")
     group.addoption("--scan-report", default=None, metavar="FILE", help="write the JSON report to FILE")
+    group.addoption("--scan-repro", default=None, metavar="DIR",
+                    help="write a standalone reproduction script per failing property into DIR "
+                    "(repro_<function>_<property>.py; scanprops/repro.py)")
     group.addoption("--cpu-devices", type=int, default=4, metavar="N",
                     help="CPU devices to force for the `devices` property on CPU-only hosts (default 4)")
     group.addoption("--time-budget", type=float, default=None, metavar="SECONDS",
@@ -366,7 +370,15 @@ def _failure_fields(config, failure: PropertyFailure) -> dict:
                                                    failure.problem, failure.case)
         except Exception:  # noqa: BLE001  (shown when it can be; never in the way of the verdict)
             printed = ""
-    return evidence.fields(failure, printed=printed)
+    script = ""
+    if state is not None and failure.case is not None:
+        from scanprops.catalog import BY_NAME
+
+        try:
+            script = repro.script(failure, BY_NAME[failure.problem], state.resolved)
+        except Exception as exc:  # noqa: BLE001  (a script is a help; the failure stands without one)
+            script = f"# no reproduction script for this failure: {type(exc).__name__}: {exc}\n"
+    return evidence.fields(failure, printed=printed, repro=script)
 
 
 def _entry(rep) -> dict | None:
@@ -426,6 +438,18 @@ def pytest_sessionfinish(session, exitstatus):
     state.final = full
     if config.getoption("scan_report"):
         report.write(config.getoption("scan_report"), full)
+    if config.getoption("scan_repro"):
+        state.repro_files = write_repro_scripts(config.getoption("scan_repro"), full)
+
+
+def write_repro_scripts(folder: str, full: dict) -> list[Path]:
+    """The report's reproduction scripts as files in `folder`, one per failing property."""
+    written = []
+    for name, entry in full["problems"].items():
+        for family, prop in entry["properties"].items():
+            if prop.get("repro"):
+                written.append(repro.write(folder, name, family, prop["repro"]))
+    return written
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -31,7 +31,8 @@ def function_names(text: str | None) -> list[str]:
     return [n.strip() for n in (text or "").split(",") if n.strip()]
 
 
-def pytest_args(impl: str, *, report: str | None = None, jobs: str | int = "auto", functions=None,
+def pytest_args(impl: str, *, report: str | None = None, repro: str | None = None, jobs: str | int = "auto",
+                functions=None,
                 time_budget: float | None = None, profile: str | None = None, quiet: bool = True,
                 extra: tuple = ()) -> list[str]:
     """pytest's arguments for verifying `impl` (a .py path) on the packaged property tests."""
@@ -43,6 +44,8 @@ def pytest_args(impl: str, *, report: str | None = None, jobs: str | int = "auto
         args += ["-p", "no:xdist"]
     if report:
         args += ["--scan-report", report]
+    if repro:
+        args += ["--scan-repro", repro]
     if functions:
         args += ["--functions", ",".join(functions)]
     if time_budget is not None:
