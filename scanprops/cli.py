@@ -11,7 +11,6 @@ from scanprops import profiles
 
 def check(args) -> int:
     """Verify one module, as `pytest -n auto --impl FILE` does in the repository."""
-    import pytest
 
     from scanprops.runner import function_names, pytest_args
 
@@ -20,11 +19,13 @@ def check(args) -> int:
         hint = " (it is a folder; name the .py file)" if module.is_dir() else ""
         print(f"scanprops check: {args.file}: no such file{hint}", file=sys.stderr)
         return 4
+    from scanprops import console
+
     extra = tuple(["-k", args.k] if args.k else ()) + (
         ("--require-sandbox", args.require_sandbox) if args.require_sandbox else ())
-    return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, repro=args.repro, jobs=args.jobs,
-                                       functions=function_names(args.functions), time_budget=args.time_budget,
-                                       profile=args.profile, quiet=not args.verbose, extra=extra)))
+    return console.run(pytest_args(str(module.resolve()), report=args.report, repro=args.repro, jobs=args.jobs,
+                                   functions=function_names(args.functions), time_budget=args.time_budget,
+                                   profile=args.profile, quiet=True, extra=extra), verbose=args.verbose)
 
 
 def grade(args) -> int:
@@ -69,7 +70,7 @@ def parser() -> argparse.ArgumentParser:
                    "into DIR (repro_<function>_<property>.py: run it with python after each edit)")
     p.add_argument("-j", "--jobs", default="auto", help="pytest-xdist workers (default auto; 0 for none)")
     p.add_argument("-k", metavar="EXPRESSION", help="pytest's -k: only tests matching EXPRESSION")
-    p.add_argument("-v", "--verbose", action="store_true", help="one line per test instead of dots")
+    p.add_argument("-v", "--verbose", action="store_true", help="a line for every property, passed ones too")
     common(p)
     p.set_defaults(run=check)
 

@@ -452,17 +452,19 @@ def write_repro_scripts(folder: str, full: dict) -> list[Path]:
     return written
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
+def summary(config) -> tuple[str, list[str]] | None:
+    """The run's summary: (title, lines), every function's verdict and the overall one; None
+    when no property of the catalog ran (e.g. only the harness's own tests) or in a worker.
+    `scanprops check` prints it too (scanprops/console.py)."""
     if _is_worker(config) or _STATE not in config.stash:
-        return
+        return None
     state = _state(config)
     full = state.final
     if full is None:
-        return
+        return None
     if not state.results and not state.missing:
-        return  # no property of the catalog ran (e.g. only the harness's own tests)
-    tr = terminalreporter
-    tr.section(f"scanprops: {state.spec}")
+        return None
+    lines = []
     absent = [name for name, entry in full["problems"].items() if entry["verdict"] == "missing"]
     for name, entry in full["problems"].items():
         props = entry["properties"]
@@ -471,9 +473,29 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         failed = [f for f, e in props.items() if e["verdict"] in ("fail", "error")]
         detail = (f"  ({', '.join(failed)})" if failed else
                   f"  ({len(props)} properties)" if entry["verdict"] == "pass" else "")
-        tr.write_line(f"  {entry['verdict']:<8} {name}{detail}")
+        lines.append(f"  {entry['verdict']:<8} {name}{detail}")
     if absent:
-        tr.write_line(f"  missing  {', '.join(absent)}  (not defined by the module)")
+        lines.append(f"  missing  {', '.join(absent)}  (not defined by the module)")
     for line in _sandbox_lines(state.sandbox)[1:]:
-        tr.write_line(f"  {line}")
-    tr.write_line(f"  verdict: {full['verdict']}")
+        lines.append(f"  {line}")
+    if state.repro_files:
+        lines.append(f"  reproduction scripts: {len(state.repro_files)} in {Path(state.repro_files[0]).parent} "
+                     "(python FILE reruns one failure outside the harness)")
+    lines.append(f"  verdict: {full['verdict']}")
+    return f"scanprops: {state.spec}", lines
+
+
+def report_of(config) -> dict | None:
+    """The run's JSON report, once the controller computed it (None before, or in a worker)."""
+    state = config.stash.get(_STATE, None)
+    return None if state is None or _is_worker(config) else state.final
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    found = summary(config)
+    if found is None:
+        return
+    title, lines = found
+    terminalreporter.section(title)
+    for line in lines:
+        terminalreporter.write_line(line)
