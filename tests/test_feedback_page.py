@@ -43,7 +43,7 @@ def test_the_page_is_self_contained_and_holds_each_failure(checked):
     assert "<script" not in text and 'src="http' not in text and "<link" not in text  # nothing from outside
     assert text.count("<svg") == 2  # one figure per failure (oracle, pre_update), drawn inline
     assert "property `pre_update` failed" in text and "diverges:" in text
-    assert "reproduction script" in text and "float.fromhex" in text or "_a(" in text
+    assert "reproduction script" in text and ("float.fromhex" in text or "_a(" in text)
     assert "error per step against its allowance" in text
 
 
