@@ -69,7 +69,7 @@ def _not_reproduced(exc: Exception) -> Exception:
     note = ("  note:      the same input, run again, did not fail this way: the result is not a function "
             "of the input (random numbers, global state, the time, or a call near its deadline)")
     if isinstance(first, PropertyFailure):
-        return PropertyFailure(first.problem, first.family, first.text + "\n" + note, first.case)
+        return first.noted(note)
     return AssertionError(f"{exc}\n{note}")
 
 
@@ -98,7 +98,8 @@ def call(seam: Seam, problem: Problem, family: str, case: Case, how=Plain()):
         if problem.defaults and _SIGNATURE_ERROR.search(exc.summary):
             hint = form_hint(problem, case)
         raise plain(problem.name, family, case, what, f"  raised:    {exc.summary}",
-                    f"  where:\n{exc.detail}" if exc.detail else "", f"  hint:      {hint}" if hint else "") from None
+                    f"  where:\n{exc.detail}" if exc.detail else "", f"  hint:      {hint}" if hint else "",
+                    how=how) from None
 
 
 # Python's own words when a call does not fit a signature: "ema() missing 1 required positional

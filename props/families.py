@@ -37,7 +37,7 @@ def oracle(problem: Problem, seam: Seam, max_examples: int | None = None) -> Non
         if not all(within(a, e, atol) for a, e in zip(leaves(got), leaves(want))):
             hint = form_blame(seam, problem, case, atol) or pitfall_hint(problem, case, actual, expected, atol)
             raise mismatch(problem.name, "oracle", case, ORACLE.headline,
-                           want, got, budget, hint=hint)
+                           want, got, budget, hint=hint, steps=problem.steps)
 
     checking.hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
@@ -60,7 +60,8 @@ def shape(problem: Problem, seam: Seam, max_examples: int | None = None) -> None
             raise plain(problem.name, "shape", case, SHAPE.headline,
                         f"  expected:  {', '.join(f'{w.dtype}{list(w.shape)}' for w in want)}",
                         f"  got:       {', '.join(f'{g.dtype}{list(g.shape)}' for g in got)}",
-                        f"  hint:      {hint}" if hint else "")
+                        f"  hint:      {hint}" if hint else "",
+                        detail={"shapes": [[list(w.shape), w.dtype] for w in want]})
 
     checking.hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
@@ -80,7 +81,8 @@ def pre_update(problem: Problem, seam: Seam, max_examples: int | None = None) ->
             raise mismatch(problem.name, "pre_update", case, PRE_UPDATE.headline,
                            expected[part], actual[part], sub, expected_label="pre-update losses, float64 oracle",
                            hint=pitfall_hint(problem, case, actual, expected,
-                                             np.broadcast_to(budget.atol(), expected.shape)))
+                                             np.broadcast_to(budget.atol(), expected.shape)),
+                           steps=problem.steps and problem.steps.cut())
 
     checking.hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
@@ -104,7 +106,8 @@ def jit(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                            leaves(eager)[0], leaves(jitted)[0], budget, TRANSFORM_FACTOR,
                            expected_label="f called without jit", actual_label="jax.jit(f)",
                            hint="Results that change under jit usually come from Python side effects or "
-                           "state captured at trace time (a global counter, a cached value).")
+                           "state captured at trace time (a global counter, a cached value).",
+                           steps=problem.steps, how=Jit())
 
     def check(pair: tuple[Case, Case | None]) -> None:
         case, witness = pair
@@ -157,7 +160,7 @@ def grad(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                     raise mismatch(problem.name, "grad", case, what, exp, act, gbudget, GRAD_FACTOR,
                                    expected_label=f"d vdot(c, oracle)/d {name}, float64",
                                    actual_label=f"jax.grad, cotangent c = {cot.ravel()[:4].tolist()}...",
-                                   hint=hint)
+                                   hint=hint, how=Grad(wrt, cot), detail={"argument": i, "leaf": name, "index": j})
 
     checking.hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
@@ -183,7 +186,8 @@ def vmap(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                                leaves(single)[0], leaves(got)[0], budget, TRANSFORM_FACTOR,
                                expected_label="f on this input alone", actual_label=f"row {i} of vmap(f)",
                                hint="Results that change under vmap usually come from reducing over the "
-                               "wrong axis (axis=0 or a full sum where the batch is not the leading one).")
+                               "wrong axis (axis=0 or a full sum where the batch is not the leading one).",
+                               steps=problem.steps, how=Vmap(batch, problem.mapped), detail={"row": i})
 
     large = (tuple(problem.large(salt) for salt in range(VMAP_BATCH)),) if problem.large is not None else ()
     if large:  # rows with defaults: the batch called by keyword and with the defaults left out, too
@@ -206,7 +210,8 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
                 raise plain(problem.name, "devices", case, f"inputs committed to {device} gave a result on "
                             f"{', '.join(out.devices)}",
                             "  hint:      something in the function moved data to another device "
-                            "(jax.device_put without a device, or a NumPy round trip).")
+                            "(jax.device_put without a device, or a NumPy round trip).",
+                            how=OnDevice(i), detail={"devices": len(visible)})
             results.append((device, out.value))
         expected = expect.value(problem, case)
         budget = problem.budget(case)  # once per input: the rows' budgets walk the oracle's trajectory
@@ -234,7 +239,8 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
             raise mismatch(problem.name, "devices", case,
                            f"the result with inputs committed to {device} differs from the Python-loop oracle "
                            f"({where})", defined(problem, expected), defined(problem, value), budget,
-                           actual_label=f"inputs committed to {device}", hint=hint)
+                           actual_label=f"inputs committed to {device}", hint=hint, steps=problem.steps,
+                           how=OnDevice(visible.index(device)), detail={"devices": len(visible)})
         # And the devices agree with each other: bit for bit among forced CPU devices.
         first_device, first = results[0]
         for device, value in results[1:]:
@@ -246,7 +252,9 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
                                f"the result on {device} differs from the one on {first_device}",
                                leaves(first)[0], leaves(value)[0], None if bitwise else budget,
                                TRANSFORM_FACTOR, expected_label=str(first_device), actual_label=str(device),
-                               hint="identical CPU devices must agree bit for bit" if bitwise else "")
+                               hint="identical CPU devices must agree bit for bit" if bitwise else "",
+                               steps=problem.steps, how=OnDevice(visible.index(device)),
+                               detail={"devices": len(visible), "bitwise": bitwise})
 
     # The explicit inputs (edge cases and the large one) and DEVICE_DRAWS drawn ones. The devices
     # are alike, so a result can differ between them only where the code reads or moves data
@@ -280,12 +288,12 @@ def structure(problem: Problem, seam: Seam, max_examples: int | None = None) -> 
                         "no loop (scan, fori_loop and while_loop compile to one)",
                         "  hint:      a Python `for` over the steps runs at trace time and unrolls into one copy "
                         "of the body per step, so compile time grows with the length. Use lax.scan (or "
-                        "lax.fori_loop) so the body is compiled once.")
+                        "lax.fori_loop) so the body is compiled once.", how=Jaxpr(), detail={"pair": (short, long)})
         if a.equations != b.equations:
             raise plain(problem.name, "structure", long, f"the compiled program grows with {name}",
                         f"  program:   {a.equations} operations at {name}={short_n}, {b.equations} at {name}={long_n}",
                         "  hint:      part of the loop is a Python `for` that unrolls at trace time; move it "
-                        "into the scan body.")
+                        "into the scan body.", how=Jaxpr(), detail={"pair": (short, long)})
         # The program judged is the one that must compute the result: a loop beside the real work
         # (a decoy) is not enough. Each compiled result is within the value budget of the exact one.
         for case, stats in ((short, a), (long, b)):
@@ -300,7 +308,8 @@ def structure(problem: Problem, seam: Seam, max_examples: int | None = None) -> 
                                "compute the oracle's result", want, got, budget,
                                expected_label="the Python-loop oracle",
                                actual_label="the compiled program (jax.jit(f))",
-                               hint="The loop in the program must be the one that computes the result.")
+                               hint="The loop in the program must be the one that computes the result.",
+                               steps=problem.steps, how=Jit())
 
     # The verdict depends on shapes only: two pairs (and the large sizes at both lengths), and
     # nothing to gain from shrinking values.

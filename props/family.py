@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:
     from scanprops.problem import Problem
 
-__all__ = ["Family", "always"]
+__all__ = ["Family", "always", "split_test_id"]
 
 
 def always(problem: Problem) -> bool:
@@ -38,3 +38,14 @@ class Family:
     def test_id(self, problem: Problem) -> str:
         """The id of the family's test of `problem` (the one parametrized test, props/test_properties.py)."""
         return f"{self.name}-{problem.name}"
+
+
+def split_test_id(test_id: str) -> tuple[str, str] | None:
+    """(family, row) of an id `Family.test_id` made; None for another id. Family and row names are
+    identifiers, so the first '-' divides them.
+
+    >>> split_test_id("pre_update-scan_collect_losses")
+    ('pre_update', 'scan_collect_losses')
+    """
+    family, dash, row = test_id.partition("-")
+    return (family, row) if dash and family.isidentifier() and row.isidentifier() else None

@@ -16,7 +16,7 @@ from scanprops.props.families import DEVICES, GRAD, JIT, ORACLE, PRE_UPDATE, SHA
 from scanprops.props.family import Family
 from scanprops.props.termination import TERMINATION
 
-__all__ = ["FAMILIES", "BY_NAME", "Family", "families_of", "rows_with", "tests", "describe"]
+__all__ = ["FAMILIES", "BY_NAME", "Family", "families_of", "rows_with", "pairs", "describe"]
 
 FAMILIES: tuple[Family, ...] = (ORACLE, SHAPE, PRE_UPDATE, JIT, GRAD, VMAP, DEVICES, STRUCTURE, TERMINATION)
 
@@ -38,7 +38,7 @@ def rows_with(family: str, rows: Iterable[Problem] | None = None) -> list[Proble
     return [p for p in (CATALOG if rows is None else rows) if BY_NAME[family].applies(p)]
 
 
-def tests(rows: Iterable[Problem] | None = None) -> list[tuple[Family, Problem]]:
+def pairs(rows: Iterable[Problem] | None = None) -> list[tuple[Family, Problem]]:
     """Every (family, row) pair a run tests: family by family, each over its rows."""
     rows = None if rows is None else list(rows)
     return [(f, p) for f in FAMILIES for p in rows_with(f.name, rows)]

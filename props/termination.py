@@ -41,7 +41,8 @@ def termination(problem: Problem, seam: Seam, max_examples: int | None = None) -
                     raise plain(problem.name, "termination", case,
                                 f"the iteration count is {count.tolist()}, outside [0, {problem.count_cap}]",
                                 f"  hint:      this loop may take at most {problem.count_cap} iterations; a "
-                                "larger count means its stopping test did not end it (it ran to a cap of its own).")
+                                "larger count means its stopping test did not end it (it ran to a cap of its own).",
+                                detail={"cap": problem.count_cap})
 
     strategy = problem.stress() if problem.stress is not None else problem.cases()
     checking.hypothesis_check(strategy, check, problem.edge_cases + problem.stress_examples, max_examples=max_examples)

@@ -2,10 +2,10 @@
 id `family-row` (props/registry.py lists the families; docs/contract.md says what each checks)."""
 import pytest
 
-from scanprops.props.registry import tests
+from scanprops.props import registry
 
 CASES = [pytest.param(family, problem, id=family.test_id(problem), marks=pytest.mark.family(family.name))
-         for family, problem in tests()]
+         for family, problem in registry.pairs()]
 
 
 @pytest.mark.parametrize(("family", "problem"), CASES)

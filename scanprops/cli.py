@@ -12,7 +12,6 @@ from scanprops.results.platforms import bundled
 
 def check(args) -> int:
     """Verify one module, as `pytest -n auto --impl FILE` does in the repository."""
-    import pytest
 
     from scanprops.catalog import function_names
     from scanprops.runner import pytest_args
@@ -27,11 +26,24 @@ def check(args) -> int:
     except ValueError as exc:
         print(f"scanprops check: {exc}", file=sys.stderr)
         return 4
+    import json
+    import tempfile
+
+    from scanprops import console
+
     extra = tuple(["-k", args.k] if args.k else ()) + (
         ("--require-sandbox", args.require_sandbox) if args.require_sandbox else ())
-    return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, jobs=args.jobs,
-                                       functions=functions, time_budget=args.time_budget,
-                                       profile=args.profile, quiet=not args.verbose, extra=extra)))
+    with tempfile.TemporaryDirectory(prefix="scanprops-check-") as scratch:
+        report = args.report or (str(Path(scratch) / "report.json") if args.html else None)
+        status = console.run(pytest_args(str(module.resolve()), report=report, repro=args.repro, jobs=args.jobs,
+                                         functions=functions, time_budget=args.time_budget,
+                                         profile=args.profile, quiet=True, extra=extra), verbose=args.verbose)
+        if args.html and report and Path(report).is_file():
+            from scanprops.results import page
+
+            written = page.write(args.html, page.render(json.loads(Path(report).read_text()), title=args.file))
+            print(f"report page: {written}")
+    return status
 
 
 def grade(args) -> int:
@@ -72,9 +84,13 @@ def parser() -> argparse.ArgumentParser:
                        "Functions FILE does not define are left out and reported missing.")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--report", metavar="JSON", help="also write the JSON report (docs/contract.md) here")
+    p.add_argument("--repro", metavar="DIR", help="write a standalone reproduction script per failing property "
+                   "into DIR (repro_<function>_<property>.py: run it with python after each edit)")
+    p.add_argument("--html", metavar="FILE", help="also write the report page here (one self-contained HTML file: "
+                   "the summary, each failure with plots of expected, got and the error per step)")
     p.add_argument("-j", "--jobs", default="auto", help="pytest-xdist workers (default auto; 0 for none)")
     p.add_argument("-k", metavar="EXPRESSION", help="pytest's -k: only tests matching EXPRESSION")
-    p.add_argument("-v", "--verbose", action="store_true", help="one line per test instead of dots")
+    p.add_argument("-v", "--verbose", action="store_true", help="a line for every property, passed ones too")
     common(p)
     p.set_defaults(run=check)
 
@@ -90,6 +106,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=None, help="submissions at once (default: by cores and memory)")
     p.add_argument("--shard", metavar="I/N", help="grade only shard I of N (stable, by submission name)")
     p.add_argument("--force", action="store_true", help="regrade even what was graded with this harness already")
+    p.add_argument("--html", action="store_true",
+                   help="also write a report page per submission (DIR/NAME/report.html) and DIR/index.html")
     common(p)
     p.set_defaults(run=grade)
 

@@ -221,10 +221,28 @@ def main(args) -> int:
                 progress.advance(task)
     rows.sort(key=lambda r: r.name)
     write_tables(rows, out, harness)
+    if getattr(args, "html", False):
+        write_pages(rows, out)
     show_table(rows, Console())
     print(f"{len(rows)} graded ({sum(r.cached for r in rows)} stored) in {time.monotonic() - start:.0f} s "
           f"with {jobs} at once; tables: {out / 'grades.csv'}, {out / 'grades.json'}")
     return 0
+
+
+def write_pages(rows: list, out: Path) -> None:
+    """`--html`: each submission's report page (NAME/report.html) and an index linking them."""
+    from scanprops.results import page
+
+    linked = []
+    for row in rows:
+        folder = out / row.name
+        try:
+            found = json.loads((folder / "report.json").read_text())
+        except (OSError, ValueError):
+            continue
+        page.write(folder / "report.html", page.render(found, title=row.name))
+        linked.append((row.name, row.verdict, f"{row.name}/report.html"))
+    page.write(out / "index.html", page.index(linked))
 
 
 def merge_main(args) -> int:

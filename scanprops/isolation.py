@@ -78,16 +78,20 @@ settings in this process's environment are not passed on: the parent decides.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import hashlib
 import importlib.machinery
 import importlib.util
 import os
 import pickle
+import select
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 from dataclasses import dataclass
@@ -115,6 +119,7 @@ from scanprops.call import (
     Vmap,
 )
 from scanprops.cases import Case
+from scanprops.cleantext import clean
 from scanprops.limits import RunLimits
 
 CHILD_SCRIPT = Path(__file__).resolve().parent / "child" / "main.py"  # the child package's entry point
@@ -155,6 +160,9 @@ def _env_float(name: str, default: float) -> float:
 FILE_MB = int(_env_float("SCANPROPS_CHILD_FILE_MB", 64))
 TASKS = int(_env_float("SCANPROPS_CHILD_TASKS", 1024))
 OUTPUT_KB = int(_env_float("SCANPROPS_CHILD_OUTPUT_KB", 64))
+# What a failure shows of the submission's own output during its failing calls (per stream).
+PRINTED_LIMIT = 4096
+SPANS_KEPT = 4096  # inputs whose calls' output offsets are remembered
 # The kernel's layers (scanprops/confinement.py). SCANPROPS_SANDBOX_PROCESSES=1 lets the child
 # start processes (fork, exec) again: for an accelerator backend whose compiler runs a program of
 # its own (XLA may run ptxas on a GPU), untested here; the warden still kills all of them when the
@@ -318,35 +326,79 @@ def _child_path(ref: ModuleRef | None) -> list[str]:
 
 # --- the child's output ------------------------------------------------------------------------------
 class _Drain:
-    """Reads a pipe until it closes, keeping only the last `keep` bytes."""
+    """Reads a pipe until it closes, keeping only the last `keep` bytes. It waits for data outside
+    its lock and reads what is there inside it, so `position` (what was read plus what waits in
+    the pipe) is the stream's exact offset at any moment: a call's output is then told from the
+    next one's (`Executor.printed`) although this thread reads late."""
 
     def __init__(self, stream, keep: int):
         self.keep = keep
         self.tail = b""
         self.total = 0
+        self._lock = threading.Lock()
+        self._fd: int | None = stream.fileno()
         self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
         self._thread.start()
 
     def _read(self, stream) -> None:
+        fd = self._fd
+        waiting = select.poll()  # not select.select: it refuses descriptors past 1023
+        waiting.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
         try:
             while True:
-                chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
-                if not chunk:
-                    break
-                self.total += len(chunk)
-                self.tail = (self.tail + chunk)[-self.keep:]
+                waiting.poll()
+                with self._lock:
+                    chunk = os.read(fd, 65536)
+                    if not chunk:
+                        break
+                    self.total += len(chunk)
+                    self.tail = (self.tail + chunk)[-self.keep:]
         except (OSError, ValueError):
             pass
         finally:
+            with self._lock:
+                self._fd = None
             try:
                 stream.close()
             except OSError:
                 pass
 
+    def position(self) -> int:
+        """Bytes the stream has carried so far: read, or waiting in the pipe."""
+        with self._lock:
+            if self._fd is None:
+                return self.total
+            try:
+                waiting = struct.unpack("i", fcntl.ioctl(self._fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+            except OSError:
+                waiting = 0
+            return self.total + waiting
+
     def text(self, limit: int = 1500) -> str:
         body = self.tail.decode(errors="replace")[-limit:]
         dropped = self.total - min(self.total, limit)
         return (f"[{dropped} earlier bytes not kept]\n" if dropped else "") + body
+
+    def between(self, start: int, end: int | None, limit: int) -> tuple[bytes, int]:
+        """The bytes the stream carried from offset `start` to `end` (None: to now), at most the
+        last `limit` of them, and how many earlier ones of that span are not shown."""
+        end = self.total if end is None else end
+        kept_from = self.total - len(self.tail)
+        lo, hi = max(start, kept_from, end - limit), max(start, end)
+        return self.tail[lo - kept_from:hi - kept_from], lo - start
+
+
+@dataclass
+class _Span:
+    """Where one call's output lies in a child's two streams (offsets; end None: up to the next
+    call, or to now)."""
+
+    stdout: _Drain
+    stderr: _Drain
+    out_start: int
+    err_start: int
+    out_end: int | None = None
+    err_end: int | None = None
 
 
 # --- the persistent child -----------------------------------------------------------------------------
@@ -587,6 +639,8 @@ class Executor:
         self._returned: set[bytes] = set()  # calls that returned (so they are run again if asked)
         self._blobs: dict[bytes, bytes | None] = {}  # (module, function, signature, transform) -> its program
         self._sources: dict[str, Any] = {}  # module file -> hash of its contents, for _program_file
+        self._spans: dict[bytes, list[_Span]] = {}  # (module, function, case) -> its calls' output
+        self._open: _Span | None = None  # the last call's span, ended when the next call starts
 
     def stderr_tail(self, role: str = "child", limit: int = 1500) -> str:
         """The last of what the submission's child (or the runner: role "runner") wrote on stderr."""
@@ -618,6 +672,7 @@ class Executor:
             _reject_if_in_hypothesis()  # Hypothesis requires the same verdict when it replays one
             raise ImplFailure(f"{function} was not called: on another input it did not finish within "
                               f"{self.deadline:g} s ({hung})")
+        self._mark(_span_key(ref.spec, function, case))
         try:
             if isinstance(how, _PROGRAM_KINDS):
                 result = self._run_exported(ref, function, static, case, how)
@@ -637,6 +692,51 @@ class Executor:
             raise
         self._returned.add(key)
         return result
+
+    def _mark(self, key: bytes) -> None:
+        """Where the child's output of the call about to start begins (two integers: nothing is
+        read or copied unless a failure asks, `printed`). A child started by the call itself has
+        new streams, which the span picks up at offset 0."""
+        process = self._child
+        if self._open is not None and self._open.stdout is process._stdout and process._stdout is not None:
+            self._open.out_end, self._open.err_end = process._stdout.position(), process._stderr.position()
+        if process._stdout is None or process._stderr is None or not process.alive():
+            self._open = _Span(None, None, 0, 0)  # streams not known yet: the first call's own
+        else:
+            self._open = _Span(process._stdout, process._stderr, process._stdout.position(),
+                               process._stderr.position())
+        self._spans.setdefault(key, []).append(self._open)
+        while len(self._spans) > SPANS_KEPT:  # the oldest inputs' first: a failure asks about a recent one
+            self._spans.pop(next(iter(self._spans)))
+
+    def printed(self, module: Any, function: str, case: Case, limit: int = PRINTED_LIMIT) -> str:
+        """What the submission's process wrote on stdout and stderr during the calls of
+        `function` on `case` (the last `limit` bytes of each stream, control characters
+        replaced), '' for nothing. The submission's own claim: shown to the learner, never read
+        for a verdict. Only a failure asks, after a moment for the last bytes to be drained."""
+        ref = module_ref(module)
+        spans = self._spans.get(_span_key(ref.spec, function, case), [])
+        if not spans:
+            return ""
+        time.sleep(0.05)
+        parts = []
+        for name in ("stdout", "stderr"):
+            chunks, dropped = [], 0
+            for span in spans:
+                drain = getattr(span, name)
+                if drain is None:  # a call that could not start the child
+                    continue
+                start, end = (span.out_start, span.out_end) if name == "stdout" else (span.err_start, span.err_end)
+                body, lost = drain.between(start, end, limit)
+                chunks.append(body)
+                dropped += lost
+            body = b"".join(chunks)
+            dropped += max(0, len(body) - limit)
+            text = clean(body[-limit:].decode("utf-8", "replace")).strip("\n")
+            if text:
+                head = f"[{dropped} earlier bytes not shown]\n" if dropped else ""
+                parts.append(f"{name}:\n{head}{text}")
+        return "\n".join(parts)
 
     def _run_exported(self, ref: ModuleRef, function: str, static, case: Case, how: How) -> Any:
         """The submission's child exports the program from the inputs' shapes alone (it never
@@ -746,6 +846,8 @@ class Executor:
             self._sources = {}
             self._trusted = ref.trusted
             self._child.launch(self._config(ref, self._cache_dir))
+            if self._open is not None and self._open.stdout is None:  # the call being made started it
+                self._open.stdout, self._open.stderr = self._child._stdout, self._child._stderr
             if not isinstance(request, wire.Inspect) and not self._runner.alive():  # JAX starts in both at
                 # once (the probe needs no runner)
                 self._runner.launch(self._config(None, compile_cache.runner_folder(self.limits.cache)))
@@ -833,6 +935,11 @@ class Executor:
             self._cache_dirs[key] = compile_cache.children_folder(self.limits.cache, ref.spec, ref.path, ref.trusted)
         return self._cache_dirs[key]
 
+
+
+def _span_key(spec: str, function: str, case: Case) -> bytes:
+    """The calls of one function on one input, as `Executor.printed` finds their output."""
+    return hashlib.sha1(pickle.dumps((spec, function, case))).digest()
 
 
 def _keep(path: Path | None, blob: bytes) -> None:

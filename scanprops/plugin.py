@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from scanprops import compile_cache, confinement, devices, isolation, loading, profiles, report
+from scanprops import compile_cache, confinement, devices, evidence, isolation, loading, profiles, report, repro
 from scanprops.failure import PropertyFailure
 from scanprops.limits import RunLimits
+from scanprops.props.family import split_test_id
 
 KEY = "scanprops"
 TEST_MODULE = "test_properties.py"  # the property tests' module, props/test_properties.py
@@ -44,6 +45,7 @@ class State:
     chosen: frozenset | None = None  # --functions (None: the whole catalog)
     final: dict | None = None  # the report, once computed
     sandbox: dict | None = None  # the kernel's layers the controller's import probe child applied
+    repro_files: list = field(default_factory=list)  # --scan-repro: the scripts written
 
 
 def pytest_addoption(parser):
@@ -52,6 +54,9 @@ def pytest_addoption(parser):
                     help="implementation to verify: a .py path or a dotted module name "
                     "(default: $SCAN_IMPL, else the reference implementations)")
     group.addoption("--scan-report", default=None, metavar="FILE", help="write the JSON report to FILE")
+    group.addoption("--scan-repro", default=None, metavar="DIR",
+                    help="write a standalone reproduction script per failing property into DIR "
+                    "(repro_<function>_<property>.py; scanprops/repro.py)")
     group.addoption("--cpu-devices", type=int, default=4, metavar="N",
                     help="CPU devices to force for the `devices` property on CPU-only hosts (default 4)")
     group.addoption("--time-budget", type=float, default=None, metavar="SECONDS",
@@ -328,14 +333,43 @@ def pytest_runtest_makereport(item, call):
     rep = outcome.get_result()
     if call.excinfo is not None and isinstance(call.excinfo.value, PropertyFailure):
         failure = call.excinfo.value
-        rep.longrepr = failure.text
+        more = _failure_fields(item.config, failure)
+        rep.longrepr = failure.text + (f"\n{printed_block(more['printed'])}" if more.get("printed") else "")
         rep.user_properties.append((KEY, json.dumps(
-            {"kind": "property", "message": failure.text, "counterexample": failure.counterexample})))
+            {"kind": "property", "message": failure.text, "counterexample": failure.counterexample, **more})))
     elif call.excinfo is not None and isinstance(call.excinfo.value, isolation.SubmissionError):
         text = f"{item.callspec.params['problem'].name if hasattr(item, 'callspec') else item.name}: " \
                f"{call.excinfo.value}"
         rep.longrepr = text
         rep.user_properties.append((KEY, json.dumps({"kind": "error", "message": text, "counterexample": ""})))
+
+
+def printed_block(printed: str) -> str:
+    """What the submission printed, under its failure, marked as its own (a claim, never judged)."""
+    body = "\n".join("    " + line for line in printed.split("\n"))
+    return "  printed:   the submission's own output during the failing call (shown, not judged)\n" + body
+
+
+def _failure_fields(config, failure: PropertyFailure) -> dict:
+    """The report's fields beyond the message (scanprops/evidence.py): the values, the first
+    divergence, what the submission printed, the reproduction script. Only for a failure."""
+    state = config.stash.get(_STATE, None)
+    printed = ""
+    if state is not None and failure.case is not None:
+        try:
+            printed = isolation.executor().printed(isolation.module_ref(state.resolved, state.spec),
+                                                   failure.problem, failure.case)
+        except Exception:  # noqa: BLE001  (shown when it can be; never in the way of the verdict)
+            printed = ""
+    script = ""
+    if state is not None and failure.case is not None:
+        from scanprops.catalog import BY_NAME
+
+        try:
+            script = repro.script(failure, BY_NAME[failure.problem], state.resolved)
+        except Exception as exc:  # noqa: BLE001  (a script is a help; the failure stands without one)
+            script = f"# no reproduction script for this failure: {type(exc).__name__}: {exc}\n"
+    return evidence.fields(failure, printed=printed, repro=script)
 
 
 def _entry(rep) -> dict | None:
@@ -349,28 +383,33 @@ def _entry(rep) -> dict | None:
     if tagged:
         data = json.loads(tagged)
         verdict = "error" if data.get("kind") == "error" else "fail"
-        return {"verdict": verdict, "message": data["message"], "counterexample": data["counterexample"]}
+        extra = {k: data[k] for k in evidence.FIELDS if k in data}
+        return {"verdict": verdict, "message": data["message"], "counterexample": data["counterexample"], **extra}
     if "Timeout" in text:
         return {"verdict": "fail", "message": "the call did not finish within the time limit (it may hang)",
                 "counterexample": ""}
     return {"verdict": "error", "message": text[-4000:], "counterexample": ""}
 
 
+def property_test(nodeid: str) -> tuple[str, str] | None:
+    """(row, family) of a property test's node id (props/test_properties.py::test_property[id], the
+    id made by Family.test_id), None for any other test. A report names its test by node id only
+    (xdist's report of a crashed worker carries nothing else)."""
+    path, _, name = nodeid.rpartition("::")
+    if Path(path).name != TEST_MODULE or not (name.startswith("test_property[") and name.endswith("]")):
+        return None
+    found = split_test_id(name[len("test_property["):-1])
+    return None if found is None else (found[1], found[0])
+
+
 class ResultCollector:
     """Controller side: gathers every property verdict, whichever process ran it."""
 
     def __init__(self, config):
-        from scanprops.props import registry  # (JAX: not at start-up of every pytest run of the environment)
-
         self.config = config
-        # The property tests by their names (props/test_properties.py): a report names its test
-        # by node id only (xdist's report of a crashed worker carries nothing else).
-        self.tests = {f"{TEST_MODULE}::test_property[{family.test_id(problem)}]": (problem.name, family.name)
-                      for family, problem in registry.tests()}
 
     def pytest_runtest_logreport(self, report):
-        path, _, name = report.nodeid.rpartition("::")
-        which = self.tests.get(f"{Path(path).name}::{name}")
+        which = property_test(report.nodeid)
         if which is None:
             return
         problem, family = which
@@ -402,19 +441,33 @@ def pytest_sessionfinish(session, exitstatus):
     state.final = full
     if config.getoption("scan_report"):
         report.write(config.getoption("scan_report"), full)
+    if config.getoption("scan_repro"):
+        state.repro_files = write_repro_scripts(config.getoption("scan_repro"), full)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
+def write_repro_scripts(folder: str, full: dict) -> list[Path]:
+    """The report's reproduction scripts as files in `folder`, one per failing property."""
+    written = []
+    for name, entry in full["problems"].items():
+        for family, prop in entry["properties"].items():
+            if prop.get("repro"):
+                written.append(repro.write(folder, name, family, prop["repro"]))
+    return written
+
+
+def summary(config) -> tuple[str, list[str]] | None:
+    """The run's summary: (title, lines), every function's verdict and the overall one; None
+    when no property of the catalog ran (e.g. only the harness's own tests) or in a worker.
+    `scanprops check` prints it too (scanprops/console.py)."""
     if _is_worker(config) or _STATE not in config.stash:
-        return
+        return None
     state = _state(config)
     full = state.final
     if full is None:
-        return
+        return None
     if not state.results and not state.missing:
-        return  # no property of the catalog ran (e.g. only the harness's own tests)
-    tr = terminalreporter
-    tr.section(f"scanprops: {state.spec}")
+        return None
+    lines = []
     absent = [name for name, entry in full["problems"].items() if entry["verdict"] == "missing"]
     for name, entry in full["problems"].items():
         props = entry["properties"]
@@ -423,9 +476,29 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         failed = [f for f, e in props.items() if e["verdict"] in ("fail", "error")]
         detail = (f"  ({', '.join(failed)})" if failed else
                   f"  ({len(props)} properties)" if entry["verdict"] == "pass" else "")
-        tr.write_line(f"  {entry['verdict']:<8} {name}{detail}")
+        lines.append(f"  {entry['verdict']:<8} {name}{detail}")
     if absent:
-        tr.write_line(f"  missing  {', '.join(absent)}  (not defined by the module)")
+        lines.append(f"  missing  {', '.join(absent)}  (not defined by the module)")
     for line in _sandbox_lines(state.sandbox)[1:]:
-        tr.write_line(f"  {line}")
-    tr.write_line(f"  verdict: {full['verdict']}")
+        lines.append(f"  {line}")
+    if state.repro_files:
+        lines.append(f"  reproduction scripts: {len(state.repro_files)} in {Path(state.repro_files[0]).parent} "
+                     "(python FILE reruns one failure outside the harness)")
+    lines.append(f"  verdict: {full['verdict']}")
+    return f"scanprops: {state.spec}", lines
+
+
+def report_of(config) -> dict | None:
+    """The run's JSON report, once the controller computed it (None before, or in a worker)."""
+    state = config.stash.get(_STATE, None)
+    return None if state is None or _is_worker(config) else state.final
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    found = summary(config)
+    if found is None:
+        return
+    title, lines = found
+    terminalreporter.section(title)
+    for line in lines:
+        terminalreporter.write_line(line)

@@ -8,6 +8,7 @@ from typing import Any, Callable
 import numpy as np
 
 from scanprops.cases import KEYWORD, OMITTED, Case
+from scanprops.steps import StepAxis
 from scanprops.tolerance import Budget
 
 
@@ -54,6 +55,7 @@ class Problem:
     count_cap: int | None = None  # termination: bound on integer outputs (iteration counts)
     oracle_leaves: tuple[int, ...] | None = None  # outputs the oracle defines (None: all); others in `notes`
     notes: str = ""
+    steps: StepAxis | None = None  # the output's one entry per loop step: a failure names the first wrong one
 
     def examples(self) -> tuple[Case, ...]:
         """The inputs every property runs before Hypothesis draws: the edge cases, then one at

@@ -25,7 +25,8 @@ def props_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0]).resolve()
 
 
-def pytest_args(impl: str, *, report: str | None = None, jobs: str | int = "auto", functions=None,
+def pytest_args(impl: str, *, report: str | None = None, repro: str | None = None, jobs: str | int = "auto",
+                functions=None,
                 time_budget: float | None = None, profile: str | None = None, quiet: bool = True,
                 extra: tuple = ()) -> list[str]:
     """pytest's arguments for verifying `impl` (a .py path) on the packaged property tests."""
@@ -37,6 +38,8 @@ def pytest_args(impl: str, *, report: str | None = None, jobs: str | int = "auto
         args += ["-p", "no:xdist"]
     if report:
         args += ["--scan-report", report]
+    if repro:
+        args += ["--scan-repro", repro]
     if functions:
         args += ["--functions", ",".join(functions)]
     if time_budget is not None:

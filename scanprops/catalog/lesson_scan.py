@@ -6,9 +6,10 @@ import dataclasses
 
 import numpy as np
 
-from scanprops.cases import Case
+from scanprops.cases import Case, describe
 from scanprops.oracles import lesson_scan as oracles
 from scanprops.problem import Out, Pitfall, Problem, as64
+from scanprops.steps import StepAxis
 from scanprops.strategies import lesson_scan as inputs
 from scanprops.strategies.forms import with_call_forms
 from scanprops.tolerance import U32, Budget, growth
@@ -116,6 +117,28 @@ _SHARED_LAYERS_PITFALLS = (
 )
 
 
+# --- what each step computed from, for the first divergence (scanprops/steps.py) -------------
+def _previous(expected: np.ndarray, i: int, name: str, first: str) -> str:
+    return f"{name}[{i - 1}] = {describe(expected[i - 1])} (oracle)" if i else first
+
+
+def _sum_step(case: Case, i: int, expected: np.ndarray) -> str:
+    return (f"xs[{i}] = {describe(case['xs'][i])} added to "
+            + _previous(expected, i, "out", "nothing (the first sum is xs[0] itself)"))
+
+
+def _ema_step(case: Case, i: int, expected: np.ndarray) -> str:
+    if i == 0:
+        return f"out[0] = xs[0] = {describe(case['xs'][0])}"
+    return (f"alpha * xs[{i}] + (1 - alpha) * out[{i - 1}] with alpha = {describe(case['alpha'])}, "
+            f"xs[{i}] = {describe(case['xs'][i])}, " + _previous(expected, i, "out", ""))
+
+
+def _rnn_step(case: Case, i: int, expected: np.ndarray) -> str:
+    previous = _previous(expected, i, "hs", f"h0 = {describe(case['h0'])}")
+    return f"tanh(W_h @ h + W_x @ xs[{i}] + b) with xs[{i}] = {describe(case['xs'][i])} and h = {previous}"
+
+
 _RUNNING_SUM = Problem(
     name="running_sum",
     seed="004",
@@ -129,6 +152,7 @@ _RUNNING_SUM = Problem(
     differentiable=("xs",),
     loop_length="N",
     pitfalls=_SUM_PITFALLS,
+    steps=StepAxis("out", "the sum through xs[{i}]", _sum_step),
 )
 
 ROWS: tuple[Problem, ...] = (
@@ -148,6 +172,7 @@ ROWS: tuple[Problem, ...] = (
         differentiable=("xs", "alpha"),
         loop_length="N",
         pitfalls=_EMA_PITFALLS,
+        steps=StepAxis("out", "the average through xs[{i}]", _ema_step),
     )),
     Problem(
         name="rnn_forward",
@@ -162,6 +187,7 @@ ROWS: tuple[Problem, ...] = (
         differentiable=("params", "h0", "xs"),
         loop_length="T",
         pitfalls=_RNN_PITFALLS,
+        steps=StepAxis("hs", "the hidden state after xs[{i}]", _rnn_step),
     ),
     Problem(
         name="apply_shared_layers",

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from scanprops.cases import Case
+from scanprops.cases import Case, describe
 from scanprops.oracles import sgd as oracles
 from scanprops.problem import Out, Pitfall, Problem
+from scanprops.steps import StepAxis
 from scanprops.strategies import trainers
 from scanprops.tolerance import Budget
 
@@ -64,6 +65,15 @@ def _sgd_pitfalls(oracle) -> tuple[Pitfall, ...]:
     )
 
 
+def _loss_step(case: Case, i: int, expected: np.ndarray) -> str:
+    """Step i's loss: at the weight before step i (the oracle's), on batch i."""
+    xb, yb = case["x_batches"], case["y_batches"]
+    w = oracles.scan_training_step(np, float(case["w"]), float(case["lr"]), np.asarray(xb[:i], np.float64),
+                                   np.asarray(yb[:i], np.float64))
+    return (f"sum((w * x_batches[{i}] - y_batches[{i}])**2) at the weight before step {i}, w = {float(w):.7g} "
+            f"(oracle), x_batches[{i}] = {describe(xb[i])}, y_batches[{i}] = {describe(yb[i])}")
+
+
 ROWS: tuple[Problem, ...] = (
     Problem(
         name="scan_training_step",
@@ -92,6 +102,7 @@ ROWS: tuple[Problem, ...] = (
         differentiable=("w", "lr", "x_batches", "y_batches"),
         loop_length="N",
         losses=slice(1, None),
+        steps=StepAxis("losses", "the loss at the weight before step {i}", _loss_step, part=slice(1, None)),
         pitfalls=(
             Pitfall("post-update loss",
                     "losses[i] was computed with the weight after step i. Compute the loss from the "

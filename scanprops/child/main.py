@@ -174,6 +174,7 @@ def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
     from multiprocessing.connection import Connection
 
     sys.dont_write_bytecode = True
+    streams = (sys.stdout, sys.stderr)  # the pipes to the judge's drains, bound before any submission code runs
     wire = load_file("wire")
     read_fd, write_fd = hide_pipes(read_fd, write_fd)
     requests, replies = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
@@ -254,6 +255,11 @@ def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
         except BaseException as exc:  # noqa: BLE001  (the harness's own code failed: say so)
             reply = wire.Fail(f"the isolated process failed: {type(exc).__name__}: {failures.first_line(exc)}", "")
         reply = verdict_after() or reply
+        for stream in streams:  # what the call printed reaches the judge's drain before its reply
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001  (a closed stream: nothing to show)
+                pass
         try:
             data = wire.encode(nonce, reply)
         except Exception as exc:  # noqa: BLE001

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from scanprops.cleantext import clean
+
 PROPERTY_CAP = 4_000  # one property's message: the report itself cuts error texts at 4000
 TEST_CAP = 8_000  # one test's text in a results file
 TOTAL_CAP = 200_000  # all tests together: at most 4 UTF-8 bytes a character keeps a
@@ -28,16 +30,6 @@ _SCAN = 2 * PROPERTY_CAP
 _PROBE = 200
 
 _LABEL = re.compile(r"^  ([a-z][a-z ]*):(?:\s|$)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def clean(text: str) -> str:
-    """Unix line ends, no control characters, no lone surrogates: text any platform shows
-    as is and any JSON encoder writes in at most 4 bytes a character (escaped control
-    characters would take 6)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("\ufffd", text)
-    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def cut(text: str, cap: int, dropped: int = 0) -> str:
