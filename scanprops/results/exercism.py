@@ -14,10 +14,11 @@ Specification: https://exercism.org/docs/building/tooling/test-runners/interface
   500 characters, cut with the text "Output was truncated. Please limit to 500 chars".
 
 Exercism has no points: one test per graded function, passed when every property holds,
-whatever the plan's per-property points. The harness's own messages go in `message`; the
-report records no student output, so `output` appears only when the caller passes what a
-function printed (`outputs`). `seconds` is accepted for a uniform signature; the format has
-no place for it.
+whatever the plan's per-property points. The harness's own messages go in `message`, the first
+divergence first (feedback.property_text); `output` is what the student's code printed during
+its first failing property's calls (the report's `printed`; none where the plan hides that
+property's input), or what the caller passes (`outputs`), cut at 500 characters. `seconds` is
+accepted for a uniform signature; the format has no place for it.
 """
 from __future__ import annotations
 
@@ -71,8 +72,9 @@ def results(report: dict, points: Points, seconds: float | None = None, *,
             if isinstance(task, bool) or not isinstance(task, int) or task < 1:
                 raise ValueError(f"task_ids[{item.function!r}]: a task number is an integer from 1, got {task!r}")
             test["task_id"] = task
-        if outputs and outputs.get(item.function):
-            test["output"] = cap_output(outputs[item.function])
+        printed = (outputs or {}).get(item.function) if outputs is not None else _printed(report, whole, item)
+        if printed:
+            test["output"] = cap_output(printed)
         tests.append(test)
     return {"version": 3, "status": "pass" if all(t["status"] == "pass" for t in tests) else "fail",
             "tests": tests}
@@ -83,6 +85,18 @@ def write(path: str | Path, report: dict, points: Points, seconds: float | None 
     data = results(report, points, seconds, task_ids=task_ids, outputs=outputs)
     save(path, data)
     return data
+
+
+def _printed(report: dict, points: Points, item) -> str:
+    """What the student's code printed during its first failing property's calls (the report's
+    `printed`, a claim of its process, shown only), unless the plan hides that property's input
+    (a print of the arguments would show it)."""
+    fn = next((f for f in points.functions if f.name == item.function), None)
+    props = report.get("problems", {}).get(item.function, {}).get("properties", {})
+    for prop, entry in props.items():
+        if entry.get("verdict") in ("fail", "error") and entry.get("printed"):
+            return entry["printed"] if fn is not None and fn.counterexample_visible(prop) else ""
+    return ""
 
 
 def fallback(text: str) -> dict:

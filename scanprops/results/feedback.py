@@ -12,7 +12,8 @@ A label's block runs until the next label, so a multi-line `where:` traceback go
 Hints off drops the `hint:` blocks. A hidden counterexample drops the `called:` blocks and
 every line that quotes the failing input; `expected:` and `got:` stay, since outputs without
 the input that produced them cannot be hard-coded and still tell the learner how far off
-the result is.
+the result is. The first divergence (`diverges:`, a row with a step axis) moves up under the
+headline; a hidden counterexample drops its `its inputs:` line too.
 """
 from __future__ import annotations
 
@@ -70,12 +71,18 @@ def property_text(entry: dict, show_input: bool, hints: bool) -> str:
     probe = counterexample[:_PROBE]  # a line quoting the input quotes its beginning
     lines: list[str] = []
     hid = False
-    for label, block in _blocks(message):
+    blocks = _blocks(message)
+    # The first divergence (`diverges:`, scanprops/steps.py) right under the headline: where the
+    # loop went wrong is what a learner reads first.
+    blocks = blocks[:1] + [b for b in blocks[1:] if b[0] == "diverges"] + [b for b in blocks[1:] if b[0] != "diverges"]
+    for label, block in blocks:
         if label == "hint" and not hints:
             continue
         if not show_input and (label == "called" or (probe and any(probe in line for line in block))):
             hid = True
             continue
+        if not show_input and label == "diverges":  # the step's inputs are part of the input
+            block = [line for line in block if not line.lstrip().startswith("its inputs:")]
         lines += block
     if hid or (not show_input and counterexample):  # say the input exists but is not shown
         lines.insert(1 if lines else 0, HIDDEN_INPUT)

@@ -8,8 +8,9 @@ Specification: https://gradescope-autograders.readthedocs.io/en/latest/specs/
   score-based default), `output`, `output_format`, `tags`, `visibility`;
 - visibility: `visible` (default), `hidden`, `after_due_date`, `after_published`;
 - formats: `text`, `html`, `simple_format`, `md`, `ansi`. The top-level output defaults to
-  `simple_format`, which renders HTML; our messages hold `<`, `>` and backticks, so every
-  output is marked `text`.
+  `simple_format`, which renders HTML; our messages hold `<`, `>` and backticks, so the summary
+  and a passing test are marked `text`, and a failing test is `md` (scanprops/results/markdown.py:
+  its text in a code block nothing can close, then a table of expected against got).
 
 One test per graded function, or per property where the plan gives points per property.
 `stdout_visibility` is always `hidden`: the autograder's stdout is the harness's terminal
@@ -22,7 +23,7 @@ import zipfile
 from pathlib import Path
 
 from scanprops.points import Points
-from scanprops.results import save
+from scanprops.results import markdown, save
 from scanprops.results.platform import Bundle
 from scanprops.results.scoring import grade
 
@@ -40,8 +41,7 @@ def results(report: dict, points: Points, seconds: float | None = None) -> dict:
             "score": item.score,
             "max_score": item.max_score,
             "status": "passed" if item.passed else "failed",
-            "output": item.details,
-            "output_format": "text",
+            **_output(item, report),
             "visibility": points.visibility,
             "tags": tags,
         })
@@ -62,6 +62,17 @@ def write(path: str | Path, report: dict, points: Points, seconds: float | None 
     data = results(report, points, seconds)
     save(path, data)
     return data
+
+
+def _output(item, report: dict) -> dict:
+    """A failing test's output in Markdown, with the first failing property's values as a table;
+    any other test's as text."""
+    if item.status not in ("fail", "error"):
+        return {"output": item.details, "output_format": "text"}
+    props = report.get("problems", {}).get(item.function, {}).get("properties", {})
+    failing = [props[p] for p in (item.properties or props) if props.get(p, {}).get("verdict") in ("fail", "error")]
+    values = failing[0].get("values") if failing else None
+    return {"output": markdown.failure(f"{item.name}: {item.summary}", item.details, values), "output_format": "md"}
 
 
 def fallback(text: str) -> dict:

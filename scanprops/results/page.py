@@ -8,12 +8,10 @@ report costs a table.
 from __future__ import annotations
 
 import html
-import io
 from pathlib import Path
 
-import numpy as np
-
 from scanprops.cleantext import clean
+from scanprops.results.plots import svg as plot
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; background: #fff; }
@@ -24,45 +22,6 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.85em; 
 .printed { border-left: 4px solid #d9a400; } figure { margin: 1em 0; } svg { max-width: 100%; height: auto; }
 details summary { cursor: pointer; }
 """
-
-
-def _numbers(values: list) -> np.ndarray:
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
-
-
-def plot(entry: dict) -> str:
-    """Inline SVG: expected against got (flattened), and the per-step error against the allowance
-    where the entry has a divergence; '' when it compared no values."""
-    from matplotlib.figure import Figure
-
-    values, divergence = entry.get("values"), entry.get("divergence")
-    if not values:
-        return ""
-    panels = 2 if divergence else 1
-    figure = Figure(figsize=(5.5 * panels, 3.2), layout="constrained")
-    axes = figure.subplots(1, panels, squeeze=False)[0]
-    expected, got = _numbers(values["expected"]), _numbers(values["got"])
-    ax = axes[0]
-    ax.plot(expected, "-", color="#2060c0", label="expected (oracle)", linewidth=1.5)
-    ax.plot(got, "o", color="#d03030", label="got", markersize=3)
-    ax.set_xlabel("element (flattened)" if len(values["shape"]) != 1 else "index")
-    ax.set_title("expected and got")
-    ax.legend(fontsize=8)
-    if divergence:
-        ax = axes[1]
-        errors, allowed = _numbers(divergence["errors"]), _numbers(divergence["allowed"])
-        steps = np.arange(len(errors))
-        floor = np.nanmin(np.concatenate([allowed[allowed > 0], errors[errors > 0], [1e-12]]))
-        ax.semilogy(steps, np.maximum(errors, floor / 10), "o-", color="#d03030", label="error", markersize=3)
-        ax.semilogy(steps, np.maximum(allowed, floor / 10), "--", color="#208020", label="allowed")
-        ax.axvline(divergence["first"], color="#888", linestyle=":", label=f"first wrong: {divergence['first']}")
-        ax.set_xlabel(f"step ({divergence['axis']}[i])")
-        ax.set_title("error per step against its allowance")
-        ax.legend(fontsize=8)
-    out = io.StringIO()
-    figure.savefig(out, format="svg")
-    text = out.getvalue()
-    return text[text.index("<svg"):]
 
 
 def _pre(text: str, css: str = "") -> str:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from scanprops.points import Points
 from scanprops.props.registry import describe
-from scanprops.results import save
+from scanprops.results import plots, save
 from scanprops.results.platform import Bundle
 from scanprops.results.scoring import Item, grade
 
@@ -50,12 +50,39 @@ def description(item: Item) -> str:
     return f"{item.function} {what}"
 
 
+# The plots a results file carries (a PNG is about 40 KB): the text is capped at 800 KB
+# (feedback.TOTAL_CAP), so the file stays under PrairieLearn's 1 MB.
+IMAGES_CAP_BYTES = 150_000
+
+
+def _attach_plots(tests: list[dict], items, report: dict) -> None:
+    """Each failing test's plot (expected against got, the error per step) as an image, as
+    <pl-external-grader-results> shows `images`; the first failing tests' only, within
+    IMAGES_CAP_BYTES. Drawn only for failures."""
+    left = IMAGES_CAP_BYTES
+    for test, item in zip(tests, items):
+        if item.status not in ("fail", "error"):
+            continue
+        props = report.get("problems", {}).get(item.function, {}).get("properties", {})
+        for prop in item.properties or props:
+            entry = props.get(prop, {})
+            if entry.get("verdict") not in ("fail", "error") or not entry.get("values"):
+                continue
+            url = plots.png_data_url(entry)
+            if not url or len(url) > left:
+                return
+            left -= len(url)
+            test.setdefault("images", []).append({"label": f"{item.function}: {prop}: expected and got", "url": url})
+            break
+
+
 def results(report: dict, points: Points, seconds: float | None = None, *,
             ungradable_invalid_module: bool = True) -> dict:
     g = grade(report, points)
     tests = [{"name": item.name, "description": description(item), "points": item.score,
               "max_points": item.max_score, "message": item.summary, "output": item.details}
              for item in g.items]
+    _attach_plots(tests, g.items, report)
     output = g.summary + (f"\n\nChecked in {seconds:.0f} s." if seconds is not None else "")
     out = {"gradable": True, "score": g.fraction, "message": g.summary.split("\n", 1)[0], "output": output,
            "tests": tests}
