@@ -21,7 +21,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from scanprops import isolation, profiles, report
+from scanprops import isolation, packs, profiles, report
+from scanprops.runner import catalog_specs
 
 VENV = "/opt/scanprops"
 # The platform's own limit on one grading job: the run's budget plus installing nothing (all
@@ -64,7 +65,25 @@ def _grade_command(args, submission: str, out: str) -> str:
         words += ["--profile", args.profile]
     if args.require_sandbox:
         words += ["--require-sandbox", args.require_sandbox]
+    for pack in getattr(args, "shipped", ()):  # the packs' copies in the bundle, beside the grade command
+        words += ["--catalog", f"{CATALOGS}/{pack}"]
+    if getattr(args, "catalog_only", False):
+        words += ["--catalog-only"]
     return shlex.join(words)
+
+
+CATALOGS = "catalogs"  # the bundle's folder of the problem packs it ships (one folder per pack)
+
+
+def _ship_packs(args, out: Path) -> list[str]:
+    """Copy the packs --catalog names into the bundle (`catalogs/NAME/`); their names, which the
+    grade command names again. Installed packs are the image's business (its requirements)."""
+    named = packs.load(catalog_specs(getattr(args, "catalog", None)), only=True).packs if getattr(
+        args, "catalog", None) else ()
+    for pack in named:
+        shutil.copytree(pack.folder, out / CATALOGS / pack.name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis"))
+    return [p.name for p in named]
 
 
 FALLBACK = '''python3 - "$1" "$2" <<'PY'
@@ -89,6 +108,7 @@ def _result_step(platform: str, out: str, target: str) -> str:
 
 def gradescope(args, out: Path) -> Path:
     harness = _harness(out, args.harness)
+    args.shipped = _ship_packs(args, out)
     setup = f"""#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image.
 set -euo pipefail
@@ -112,8 +132,8 @@ mkdir -p /autograder/results
     _write(out, setup, run, "run_autograder", args)
     archive = out.with_suffix(".zip")
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-        for path in sorted(out.iterdir()):  # the files at the archive's root, as Gradescope requires
-            info = zipfile.ZipInfo(path.name)
+        for path in sorted(p for p in out.rglob("*") if p.is_file()):  # at the archive's root, as Gradescope requires
+            info = zipfile.ZipInfo(str(path.relative_to(out)))
             info.external_attr = (0o755 if path.name in ("setup.sh", "run_autograder") else 0o644) << 16
             zipped.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
     return archive
@@ -121,6 +141,7 @@ mkdir -p /autograder/results
 
 def prairielearn(args, out: Path) -> Path:
     harness = _harness(out, args.harness)
+    args.shipped = _ship_packs(args, out)
     budget = args.time_budget if args.time_budget is not None else profiles.time_budget_s(profiles.chosen(args.profile))
     docker = f"""# The external grader's image: build it, push it to a registry PrairieLearn can pull from.
 FROM python:3.11-slim
@@ -159,12 +180,13 @@ def _write(out: Path, setup: str, run: str, run_name: str, args, setup_name: str
 def main(args) -> int:
     from scanprops import points
 
-    if args.config:
-        try:
-            points.load(args.config)  # a broken points file fails here, not on the platform
-        except points.ConfigError as exc:
-            print(f"scanprops {args.platform}-bundle: {exc}", file=sys.stderr)
-            return 4
+    try:  # a broken pack or points file fails here, not on the platform
+        rows = packs.load(catalog_specs(getattr(args, "catalog", None)), only=getattr(args, "catalog_only", False))
+        if args.config:
+            points.load(args.config, catalog=rows.rows)
+    except (points.ConfigError, packs.PackError) as exc:
+        print(f"scanprops {args.platform}-bundle: {exc}", file=sys.stderr)
+        return 4
     out = Path(args.out)
     if out.exists() and any(out.iterdir()):
         print(f"scanprops {args.platform}-bundle: {out} is not empty; name a new folder", file=sys.stderr)

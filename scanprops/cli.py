@@ -13,7 +13,7 @@ def check(args) -> int:
     """Verify one module, as `pytest -n auto --impl FILE` does in the repository."""
     import pytest
 
-    from scanprops.runner import function_names, pytest_args
+    from scanprops.runner import catalog_specs, function_names, pytest_args
 
     module = Path(args.file)
     if not module.is_file():
@@ -24,7 +24,8 @@ def check(args) -> int:
         ("--require-sandbox", args.require_sandbox) if args.require_sandbox else ())
     return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, jobs=args.jobs,
                                        functions=function_names(args.functions), time_budget=args.time_budget,
-                                       profile=args.profile, quiet=not args.verbose, extra=extra)))
+                                       profile=args.profile, quiet=not args.verbose, extra=extra,
+                                       catalogs=catalog_specs(args.catalog), catalog_only=args.catalog_only)))
 
 
 def grade(args) -> int:
@@ -59,6 +60,11 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--require-sandbox", default=None, metavar="LAYER,...",
                        help="refuse to run code under test without these kernel layers: landlock, seccomp, "
                        "netns, subreaper (see the README's threat model)")
+        p.add_argument("--catalog", action="append", default=[], metavar="PATH_OR_MODULE",
+                       help="also verify the rows of this problem pack (a folder with __init__.py defining ROWS, "
+                       "a package's dotted name, or an installed pack's name; repeatable; docs/problem-packs.md)")
+        p.add_argument("--catalog-only", action="store_true",
+                       help="only the rows of the packs --catalog names (not the built-in ones)")
 
     p = sub.add_parser("check", help="verify one module (a learner's run)",
                        description="Verify FILE against the catalog: the same run as `pytest -n auto --impl FILE`. "
