@@ -1,5 +1,6 @@
 """The `scanprops` command: `check` for a learner, `grade` and `merge` for a course grader,
-`gradescope-bundle` and `prairielearn-bundle` for the platforms (see README.md)."""
+`gradescope-bundle` and `prairielearn-bundle` for the platforms, `new-problem` for a course's own
+exercises (see README.md)."""
 from __future__ import annotations
 
 import argparse
@@ -38,6 +39,12 @@ def merge(args) -> int:
     from scanprops import grading
 
     return grading.merge_main(args)
+
+
+def new_problem(args) -> int:
+    from scanprops import scaffold
+
+    return scaffold.main(args)
 
 
 def bundle(args) -> int:
@@ -96,6 +103,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("folders", nargs="+", metavar="DIR")
     p.add_argument("--out", required=True, metavar="DIR", help="where the combined tables go")
     p.set_defaults(run=merge)
+
+    p = sub.add_parser("new-problem", help="write the skeleton of a problem pack's row, its modules and tests",
+                       description="Write the skeleton of a new row NAME into a problem pack (a folder; created "
+                       "when absent): NAME.py (its oracle, inputs, budget, edge cases), a reference function, a "
+                       "wrong and an alternative module, and the pack's tests. docs/problem-packs.md.")
+    p.add_argument("name", metavar="NAME", help="the function's name, as learners will define it")
+    p.add_argument("--pack", default="problems", metavar="FOLDER", help="the pack's folder (default ./problems)")
+    p.set_defaults(run=new_problem)
 
     for platform in ("gradescope", "prairielearn"):
         p = sub.add_parser(f"{platform}-bundle", help=f"write the autograder folder {platform} expects")

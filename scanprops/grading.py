@@ -197,8 +197,8 @@ def main(args) -> int:
         if args.shard:
             index, count = submissions.parse_shard(args.shard)
             found = [s for s in found if submissions.in_shard(s, index, count)]
-        rows = run_rows(args)
-        config, functions = plan(args, rows)
+        catalog = run_rows(args)
+        config, functions = plan(args, catalog)
         unmet = sandbox_unmet(args.require_sandbox)
     except (submissions.SubmissionsError, points.ConfigError, packs.PackError, ValueError) as exc:
         print(f"scanprops grade: {exc}", file=sys.stderr)
@@ -216,7 +216,7 @@ def main(args) -> int:
                   console=console) as progress:
         task = progress.add_task("grading", total=len(found))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(grade_one, s, out / s.name, harness, args, functions, rows): s for s in found}
+            futures = {pool.submit(grade_one, s, out / s.name, harness, args, functions, catalog): s for s in found}
             for future in as_completed(futures):
                 sub = futures[future]
                 result, seconds, cached = future.result()

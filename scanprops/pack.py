@@ -313,5 +313,11 @@ def _attempt(faults: list[str], what: str, fn: Callable, *args: Any, **kwargs: A
     try:
         return fn(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001  (a row's own code: say what it raised)
-        faults.append(f"{what} raised {type(exc).__name__}: {exc}")
+        raised = f" raised {type(exc).__name__}: {exc}"
+        kind = what.split(" on ")[0].split("(")[0]
+        again = next((i for i, f in enumerate(faults) if f.endswith(raised) and f.startswith(kind)), None)
+        if again is None:
+            faults.append(what + raised)
+        elif " (and on " not in faults[again]:  # the same error on every input: said once
+            faults[again] = faults[again].replace(raised, f" (and on other inputs){raised}")
         return None

@@ -107,8 +107,8 @@ def load(specs: tuple[str, ...] | list[str] = (), *, base: Path | None = None, o
 
 def load_pack(spec: str, *, base: Path | None = None) -> Pack:
     """One pack: a folder holding `__init__.py`, an importable package's dotted name, or an
-    installed pack's entry point name. Its folder becomes part of the answer key before its code
-    is imported, and every row it defines is validated."""
+    installed pack's entry point name. Every row it defines is validated, and then its folder
+    becomes part of the answer key."""
     base = Path.cwd() if base is None else Path(base)
     path = (base / spec).resolve()
     if spec.endswith(".py") or path.is_file():
@@ -144,7 +144,16 @@ def _installed(ep: metadata.EntryPoint) -> Pack:
 
 
 def _import(spec: str, module_name: str, folder: Path, *, from_folder: bool) -> Pack:
-    isolation.add_answer_key(folder)  # before any of its code runs in this process
+    try:
+        return _checked(spec, module_name, folder, from_folder=from_folder)
+    except PackError:
+        if from_folder:  # so that the pack, once fixed, loads afresh in this process
+            for name in [m for m in sys.modules if m == module_name or m.startswith(module_name + ".")]:
+                del sys.modules[name]
+        raise
+
+
+def _checked(spec: str, module_name: str, folder: Path, *, from_folder: bool) -> Pack:
     try:
         if from_folder:
             module = _import_folder(module_name, folder)
@@ -167,6 +176,10 @@ def _import(spec: str, module_name: str, folder: Path, *, from_folder: bool) -> 
             validate(problem, where=f"pack {module.__name__}, {folder}")
         except RowError as exc:
             raise PackError(str(exc)) from None
+    # The pack's code ran in this process only (the judge's); from now on no child is given its
+    # folder (a child started before is replaced: scanprops/isolation.py). Only a pack that
+    # loaded: a folder that turned out to be no pack (a library's) stays readable.
+    isolation.add_answer_key(folder)
     return Pack(module.__name__, spec, folder, tuple(rows))
 
 
