@@ -1,7 +1,7 @@
 """`assert_matches_loop`: the harness's generic check for a learner's own scan program, for use in
 any project's pytest suite (no catalog row, no sandbox: the code under test is the caller's own).
 
-    from scanprops import assert_matches_loop
+    from scanprops.loops import assert_matches_loop
 
     def step(h, x):                                   # the body, as lax.scan takes it
         h = jnp.tanh(0.5 * h + x)

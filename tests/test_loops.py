@@ -1,4 +1,4 @@
-"""scanprops.assert_matches_loop: a right scan program passes under every transformation; wrong
+"""scanprops.loops.assert_matches_loop: a right scan program passes under every transformation; wrong
 ones fail the check that sees their bug, with the harness's message."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanprops import assert_matches_loop
+from scanprops.loops import assert_matches_loop
 from scanprops.failure import PropertyFailure
 from scanprops.pack import STEPS, arrays
 
