@@ -19,11 +19,15 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from scanprops import compile_cache, confinement, devices, isolation, loading, packs, profiles, report
+from scanprops import compile_cache, confinement, devices, isolation, loading, profiles, report
 from scanprops.failure import PropertyFailure
+
+if TYPE_CHECKING:  # (the rows import Hypothesis and the strategies: not at start-up of every pytest run)
+    from scanprops.packs import Rows
 
 KEY = "scanprops"
 TEST_MODULE = "test_properties.py"  # the property tests' module, props/test_properties.py
@@ -46,7 +50,7 @@ class State:
     sandbox: dict | None = None  # the kernel's layers the controller's import probe child applied
     catalogs: tuple = ()  # --catalog, resolved where pytest was invoked (scanprops/packs.py)
     catalog_only: bool = False
-    rows: packs.Rows | None = None  # the run's rows: built-in and packs'
+    rows: Rows | None = None  # the run's rows: built-in and packs' (scanprops/packs.py)
 
 
 def pytest_addoption(parser):
@@ -162,6 +166,8 @@ def pytest_configure(config):
                       cache=cache, catalogs=tuple(loading.resolve(c, here) if (here / c).exists() else c
                                                   for c in config.getoption("catalog")),
                       catalog_only=config.getoption("catalog_only"))
+    from scanprops import packs
+
     try:  # the packs' folders join the answer key here, before any child starts
         state.rows = packs.load(state.catalogs, only=state.catalog_only)
     except packs.PackError as exc:
@@ -288,6 +294,7 @@ def pytest_generate_tests(metafunc):
     built-in catalog and the packs --catalog names), with the id `family-row`."""
     if metafunc.definition.name != "test_property" or Path(str(metafunc.definition.path)).name != TEST_MODULE:
         return
+    from scanprops import packs
     from scanprops.props.registry import tests
 
     state = metafunc.config.stash.get(_STATE, None)
