@@ -335,3 +335,20 @@ def test_new_problem_writes_a_skeleton_that_says_what_to_fill_in_and_passes_once
     assert found["verdict"] == "pass" and set(found["properties"]) == {"oracle", "structure"}
     with pytest.raises(scaffold.ScaffoldError, match="not a function name"):
         scaffold.new_problem(name="class", pack=pack)
+
+
+def test_a_points_file_grades_a_packs_functions(tmp_path):
+    import argparse
+
+    from scanprops import grading, points
+
+    config = tmp_path / "points.toml"
+    config.write_text("points = 0\n[functions.power_iteration]\npoints = 2\n[functions.momentum_descent.properties]\n"
+                      "oracle = 1\ngrad = 3\n")
+    args = argparse.Namespace(config=str(config), functions=None, catalog=[str(PACK)], catalog_only=False)
+    plan, functions = grading.plan(args)
+    assert functions == ["momentum_descent", "power_iteration"]
+    assert plan.total == 6
+    args.catalog = []
+    with pytest.raises(points.ConfigError, match="power_iteration"):  # without the pack: an unknown function
+        grading.plan(args)
