@@ -906,17 +906,10 @@ def _hidden() -> tuple[str, ...]:
 
 def _trusted_root(ref: ModuleRef | None) -> str | None:
     """What a trusted child (the harness's own or a pack's reference and known-wrong modules)
-    may read besides its import path: the checkout, or the pack's folder outside it."""
+    may read besides its import path: the checkout, or (an installed harness) the module's base."""
     if ref is None or not ref.trusted:
         return None
-    if ROOT is not None and (ANSWER_KEY is not None and _inside(_ref_file(ref), ANSWER_KEY)):
-        return str(ROOT)
-    pack = _pack_of(_ref_file(ref))
-    return str(pack) if pack is not None else str(ROOT) if ROOT else None
-
-
-def _ref_file(ref: ModuleRef) -> str:
-    return ref.spec if os.sep in ref.spec or ref.spec.endswith(".py") else (ref.path[0] if ref.path else "")
+    return str(ROOT) if ROOT is not None else (ref.path[0] if ref.path else None)
 
 
 def _keep(path: Path | None, blob: bytes) -> None:
