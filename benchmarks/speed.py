@@ -113,6 +113,7 @@ def setup(args) -> object:
     """Devices, profile, compile cache, compile counting; returns this process's CompileTally."""
     from scanprops import compile_cache, devices, isolation, profiles
     from scanprops.child.tally import CompileTally
+    from scanprops.limits import RunLimits
 
     devices.force_cpu_devices(args.cpu_devices)
     profiles.load(args.profile)
@@ -124,8 +125,7 @@ def setup(args) -> object:
         for folder in (folders.judge, folders.children):
             Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
     compile_cache.use(folders)
-    isolation.set_compile_cache(folders)
-    isolation.set_compile_stats(True)
+    isolation.start(RunLimits.from_environment(cache=folders, compile_stats=True))
     import jax
 
     tally = CompileTally()
@@ -429,7 +429,7 @@ def clear_process_caches() -> None:
     from scanprops.oracles import flax_seeds
 
     jax.clear_caches()
-    expect._GRADS.clear()
+    expect.forget()
     for cached in vars(flax_seeds).values():
         if hasattr(cached, "cache_clear"):
             cached.cache_clear()

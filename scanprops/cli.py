@@ -1,6 +1,6 @@
 """The `scanprops` command: `check` for a learner, `grade` and `merge` for a course grader,
-`gradescope-bundle` and `prairielearn-bundle` for the platforms, `new-problem` for a course's own
-exercises (see README.md)."""
+`<platform>-bundle` for the platforms that run the harness themselves, `new-problem` for a course's
+own exercises (see README.md)."""
 from __future__ import annotations
 
 import argparse
@@ -8,25 +8,34 @@ import sys
 from pathlib import Path
 
 from scanprops import profiles
+from scanprops.results.platforms import bundled
 
 
 def check(args) -> int:
     """Verify one module, as `pytest -n auto --impl FILE` does in the repository."""
     import pytest
 
-    from scanprops.runner import catalog_specs, function_names, pytest_args
+    from scanprops import packs
+    from scanprops.catalog import function_names
+    from scanprops.runner import catalog_specs, pytest_args
 
     module = Path(args.file)
     if not module.is_file():
         hint = " (it is a folder; name the .py file)" if module.is_dir() else ""
         print(f"scanprops check: {args.file}: no such file{hint}", file=sys.stderr)
         return 4
+    catalogs = catalog_specs(args.catalog)
+    try:
+        functions = function_names(args.functions, packs.load(catalogs, only=args.catalog_only).rows)
+    except (ValueError, packs.PackError) as exc:
+        print(f"scanprops check: {exc}", file=sys.stderr)
+        return 4
     extra = tuple(["-k", args.k] if args.k else ()) + (
         ("--require-sandbox", args.require_sandbox) if args.require_sandbox else ())
     return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, jobs=args.jobs,
-                                       functions=function_names(args.functions), time_budget=args.time_budget,
+                                       functions=functions, time_budget=args.time_budget,
                                        profile=args.profile, quiet=not args.verbose, extra=extra,
-                                       catalogs=catalog_specs(args.catalog), catalog_only=args.catalog_only)))
+                                       catalogs=catalogs, catalog_only=args.catalog_only)))
 
 
 def grade(args) -> int:
@@ -112,8 +121,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pack", default="problems", metavar="FOLDER", help="the pack's folder (default ./problems)")
     p.set_defaults(run=new_problem)
 
-    for platform in ("gradescope", "prairielearn"):
-        p = sub.add_parser(f"{platform}-bundle", help=f"write the autograder folder {platform} expects")
+    for platform in bundled():
+        p = sub.add_parser(f"{platform.name}-bundle", help=f"write the autograder folder {platform.name} expects")
         p.add_argument("--out", required=True, metavar="DIR")
         p.add_argument("--config", metavar="TOML", help="points and visibility, copied into the bundle")
         p.add_argument("--module", metavar="NAME.py", help="the solution module's file name in a submission")
@@ -122,7 +131,7 @@ def parser() -> argparse.ArgumentParser:
         common(p)
         # What the platforms' containers allow (Docker's default seccomp profile lets a process
         # filter itself; Landlock depends on the host's kernel): --require-sandbox "" for none.
-        p.set_defaults(run=bundle, platform=platform, require_sandbox="seccomp,subreaper")
+        p.set_defaults(run=bundle, platform=platform.name, require_sandbox="seccomp,subreaper")
     return top
 
 

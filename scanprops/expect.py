@@ -51,11 +51,12 @@ def _read_only(arr: np.ndarray) -> np.ndarray:
     return arr
 
 
-def _x64():
-    return x64(True)
+_GRADS: dict[bytes, tuple] = {}  # this process's memo of the oracle's gradients (grad_store: across runs)
 
 
-_GRADS: dict[bytes, tuple] = {}
+def forget() -> None:
+    """Empty this process's memo of the oracle's gradients (a new process would start so)."""
+    _GRADS.clear()
 
 
 def grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray) -> tuple:
@@ -131,7 +132,7 @@ def _oracle_of(problem: Problem, case: Case, wrt: tuple[str, ...]):
 
 
 def _spread(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray, seed: int) -> tuple:
-    with _x64():
+    with x64(True):
         oracle, primals = _oracle_of(problem, case, wrt)
         cot = jnp.asarray(cotangent, jnp.float64)
         spread = perturbed.gradient_spread(lambda *vs: jnp.vdot(cot, oracle(*vs)), primals, seed=seed)
@@ -141,7 +142,7 @@ def _spread(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.nd
 def _reverse(problem: Problem, case: Case, wrt: tuple[str, ...], cotangents: list[np.ndarray]) -> list[tuple]:
     """vjp(oracle)(c) for each cotangent c: one forward pass, op by op in float64, and its reverse
     pass (batched over the cotangents when there are several)."""
-    with _x64():
+    with x64(True):
         oracle, primals = _oracle_of(problem, case, wrt)
         _, vjp = jax.vjp(oracle, *primals)
         if len(cotangents) == 1:

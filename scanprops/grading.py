@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanprops import confinement, isolation, jsonfile, packs, profiles, report, submissions
-from scanprops.runner import GRACE_S, catalog_specs, function_names, pytest_args, run_isolated
+from scanprops.catalog import function_names
+from scanprops.runner import GRACE_S, catalog_specs, pytest_args, run_isolated
 
-PLATFORMS = ("gradescope", "exercism", "prairielearn")
 # A run of one submission holds a pytest process and a sandboxed child, each with JAX loaded:
 # about 1.5 GB together at the catalog's large sizes, so memory as well as cores bounds `--jobs`.
 MEMORY_PER_RUN_GB = 3
@@ -125,10 +125,10 @@ def plan(args, rows: packs.Rows | None = None):
     rows = run_rows(args) if rows is None else rows
     config = points.load(args.config, catalog=rows.rows)
     if args.functions:
-        names = function_names(args.functions)
-        unknown = [n for n in names if n not in set(rows.names)]
-        if unknown:
-            raise points.ConfigError("--functions", ",".join(unknown), "not in the catalog")
+        try:
+            names = function_names(args.functions, rows.rows)
+        except ValueError as exc:
+            raise points.ConfigError("--functions", args.functions, str(exc).removeprefix("--functions: ")) from None
         config = config.only(names)
     graded = [f.name for f in config.graded]
     if not graded:
@@ -138,11 +138,12 @@ def plan(args, rows: packs.Rows | None = None):
 
 def write_results(found: dict, folder: Path, config, seconds: float) -> tuple[float, float]:
     """The platforms' result files beside the report; returns (score, max score)."""
-    from scanprops.results import exercism, gradescope, prairielearn, save
+    from scanprops.results import save
+    from scanprops.results.platforms import PLATFORMS
     from scanprops.results.scoring import grade
 
-    for platform, module in (("gradescope", gradescope), ("exercism", exercism), ("prairielearn", prairielearn)):
-        save(folder / f"{platform}.json", module.results(found, config, seconds))
+    for platform in PLATFORMS:
+        save(folder / f"{platform.name}.json", platform.results(found, config, seconds))
     graded = grade(found, config)
     return graded.score, graded.max_score
 

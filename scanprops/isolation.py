@@ -42,7 +42,8 @@ returned runs it again. A function that has hung in STRIKES different tests of t
 fails every later call at once: a submission that sleeps in every call costs a few deadlines per
 function, not one per test.
 
-Limits (environment variables; the defaults in parentheses):
+Limits (environment variables; the defaults in parentheses; the first three, with the time budget
+and the cache folders, are read once into the run's RunLimits, scanprops/limits.py):
 - SCANPROPS_CALL_DEADLINE (20 s): one call, compiling included; every call here needs well under
   2 s on a slow 2-core machine. Counted in what the process computes (_Process._answered): a call
   that waits is stopped at the deadline, one that computes once it has used the deadline in CPU
@@ -69,8 +70,8 @@ Limits (environment variables; the defaults in parentheses):
 - SCANPROPS_CHILD_OUTPUT_KB (64): what is kept of the child's stdout and stderr (the rest is
   read and dropped, so a flood cannot block or fill anything).
 
-JAX's persistent compilation cache (scanprops/compile_cache.py): the plugin hands its folders to
-`set_compile_cache`; each child gets its submission's own folder in its start-up message (and a
+JAX's persistent compilation cache (scanprops/compile_cache.py): its folders are part of the
+run's limits (scanprops/limits.py, `start`); each child gets its submission's own folder in its start-up message (and a
 child is replaced rather than reused for an implementation with another folder). JAX's cache
 settings in this process's environment are not passed on: the parent decides.
 """
@@ -96,7 +97,7 @@ from typing import Any
 
 import numpy as np
 
-from scanprops import compile_cache, confinement, payloads, wire
+from scanprops import compile_cache, confinement, devices, payloads, wire
 from scanprops.call import (
     AnswerKeyImport,
     BudgetSpent,
@@ -114,6 +115,7 @@ from scanprops.call import (
     Vmap,
 )
 from scanprops.cases import Case
+from scanprops.limits import RunLimits
 
 CHILD_SCRIPT = Path(__file__).resolve().parent / "child" / "main.py"  # the child package's entry point
 WARDEN_SCRIPT = Path(__file__).resolve().parent / "warden.py"
@@ -150,9 +152,6 @@ def _env_float(name: str, default: float) -> float:
         return default
 
 
-DEADLINE_S = _env_float("SCANPROPS_CALL_DEADLINE", 20.0)
-IMPORT_DEADLINE_S = _env_float("SCANPROPS_IMPORT_DEADLINE", 90.0)
-MEMORY_MB = int(_env_float("SCANPROPS_CHILD_MEMORY_MB", 8192))
 FILE_MB = int(_env_float("SCANPROPS_CHILD_FILE_MB", 64))
 TASKS = int(_env_float("SCANPROPS_CHILD_TASKS", 1024))
 OUTPUT_KB = int(_env_float("SCANPROPS_CHILD_OUTPUT_KB", 64))
@@ -182,42 +181,6 @@ RECYCLE_AFTER_MODULES = 12
 # 10) met errors inside XLA ("YNNPACK operation failed: unsupported parameter") on inputs that
 # pass in a fresh process: allocations refused at the limit, as far as we can tell.
 RUNNER_RECYCLE_SHARE = 0.6
-
-_BUDGET_END: float | None = None  # wall-clock time (time.time()) at which the run's budget ends
-_BUDGET_S: float | None = None
-_CACHE: compile_cache.Folders | None = None  # the compilation cache's folders; None: off
-_COMPILE_STATS = False  # children count JAX's compile events (set_compile_stats)
-
-
-def set_compile_stats(on: bool) -> None:
-    """Ask children started from now on to count JAX's compile events (the speed benchmark,
-    benchmarks/speed.py; `Executor.compile_stats` reads them). Off by default: verification runs
-    never turn it on."""
-    global _COMPILE_STATS
-    _COMPILE_STATS = bool(on)
-
-
-def set_compile_cache(folders: compile_cache.Folders | None) -> None:
-    """The compilation cache's folders (the children's are under `folders.children`), or None."""
-    global _CACHE
-    _CACHE = folders
-
-
-def set_budget(end: float | None, total: float | None) -> None:
-    """The run's time budget: calls never run past `end` (seconds since the epoch)."""
-    global _BUDGET_END, _BUDGET_S
-    _BUDGET_END, _BUDGET_S = end, total
-
-
-def budget_spent_text() -> str:
-    """What a property past the run's time budget says (one line, the same everywhere)."""
-    return (f"not run: the run's time budget of {_BUDGET_S:g} s (--time-budget) was spent; "
-            "slow or hanging calls used it up")
-
-
-def budget_left() -> float | None:
-    return None if _BUDGET_END is None else _BUDGET_END - time.time()
-
 
 def required_layers(text: str | None = None) -> tuple[str, ...]:
     """SCANPROPS_REQUIRE_SANDBOX (or `text`): layer names, checked against confinement.LAYERS."""
@@ -444,9 +407,7 @@ class _Process:
                 continue  # the compilation cache is the parent's decision
             if key.startswith(("JAX_", "XLA_", "TF_CPP_")) or key in ("OMP_NUM_THREADS",):
                 env[key] = value
-        flag = f"--xla_force_host_platform_device_count={config['cpu_devices']}"
-        if flag not in env.get("XLA_FLAGS", ""):
-            env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " " + flag).strip()
+        env["XLA_FLAGS"] = devices.xla_flags(env.get("XLA_FLAGS", ""), config["cpu_devices"])
         config = {**config, "role": self.role, "sandbox": {
             "files": confinement.file_rules(
                 import_path=config["path"], workdir=self._workdir, cache_dir=config["compile_cache"],
@@ -626,12 +587,15 @@ class Executor:
     """A persistent sandboxed child that runs described calls, the runner that runs the programs
     it exports, and the memory of calls that hung."""
 
-    def __init__(self, deadline: float | None = None, memory_mb: int | None = None,
-                 import_deadline: float | None = None):
-        self.deadline = DEADLINE_S if deadline is None else deadline
-        self.import_deadline = IMPORT_DEADLINE_S if import_deadline is None else import_deadline
-        self.memory_mb = MEMORY_MB if memory_mb is None else memory_mb
-        self.require = required_layers()
+    def __init__(self, limits: RunLimits | None = None, *, deadline: float | None = None,
+                 memory_mb: int | None = None, import_deadline: float | None = None):
+        """`limits`: the run's (RunLimits.from_environment() when None); the keywords override
+        its call deadline, memory and import deadline (the harness's own tests)."""
+        self.limits = RunLimits.from_environment() if limits is None else limits
+        self.deadline = self.limits.call_deadline_s if deadline is None else deadline
+        self.import_deadline = self.limits.import_deadline_s if import_deadline is None else import_deadline
+        self.memory_mb = self.limits.memory_mb if memory_mb is None else memory_mb
+        self.require = required_layers(",".join(self.limits.required_layers))
         self._child = _Process("child", self.memory_mb)
         self._runner = _Process("runner", self.memory_mb)
         self._trusted: bool | None = None
@@ -758,7 +722,7 @@ class Executor:
     def compile_stats(self) -> dict | None:
         """What the running child compiled since the last ask ({name: number}, see
         scanprops/child/tally.py), and reset its tallies; None when no child runs or it does
-        not count (set_compile_stats). For the speed benchmark only: the numbers are the child's
+        not count (RunLimits.compile_stats). For the speed benchmark only: the numbers are the child's
         word, never used for a verdict."""
         if not self._child.alive():
             return None
@@ -780,35 +744,38 @@ class Executor:
 
     # --- the exchange --------------------------------------------------------------------------------
     def _config(self, ref: ModuleRef | None, cache_dir: str | None) -> dict:
-        cpu_default = _BUDGET_S * (os.cpu_count() or 1) if _BUDGET_S else 0
+        budget, cache = self.limits.time_budget_s, self.limits.cache
+        cpu_default = budget * (os.cpu_count() or 1) if budget else 0
         return {
             # The judge's cache folder is as unreadable as the answer key: it holds the oracle's
             # gradients (scanprops/grad_store.py).
             "path": _child_path(ref), "trusted": bool(ref and ref.trusted),
             "trusted_root": _trusted_root(ref),
-            "harness_dirs": _hidden(),
+            "harness_dirs": _hidden(cache),
             "parent_pid": os.getpid(), "cpu_devices": _cpu_device_count(), "memory_mb": self.memory_mb,
             "cpu_s": int(_env_float("SCANPROPS_CHILD_CPU_S", cpu_default)),
             "file_mb": FILE_MB, "tasks": TASKS, "compile_cache": cache_dir,
-            "compile_stats": _COMPILE_STATS and ref is not None,
+            "compile_stats": self.limits.compile_stats and ref is not None,
         }
 
     def _request(self, ref: ModuleRef, request, deadline: float, function: str) -> wire.Ok:
         """`request` (a wire record) to the child for `ref`, started afresh and the module
         imported first where needed; its Ok reply (the other replies raised)."""
-        refused = (_hidden(), _trusted_root(ref))  # a pack loaded since, or another pack's trusted module
+        # a pack loaded since this child started, or another pack's trusted module: a new child
+        refused = (_hidden(self.limits.cache), _trusted_root(ref))
         if (not self._child.alive() or self._trusted != ref.trusted
-                or self._cache_dir != self._cache_for(ref) or self._refused != refused
+                or self._cache_dir != self.cache_folder(ref) or self._refused != refused
                 or ref.spec not in self._loaded and len(self._loaded) >= RECYCLE_AFTER_MODULES):
             self._refused = refused
-            self._cache_dir = self._cache_for(ref)
+            self._cache_dir = self.cache_folder(ref)
             self._loaded = set()
             self._blobs = {}  # programs of the modules the last child imported (a file may have changed)
             self._sources = {}
             self._trusted = ref.trusted
             self._child.launch(self._config(ref, self._cache_dir))
-            if not isinstance(request, wire.Inspect) and not self._runner.alive():  # JAX starts in both at once (the
-                self._runner.launch(self._config(None, compile_cache.runner_folder(_CACHE)))  # probe needs none)
+            if not isinstance(request, wire.Inspect) and not self._runner.alive():  # JAX starts in both at
+                # once (the probe needs no runner)
+                self._runner.launch(self._config(None, compile_cache.runner_folder(self.limits.cache)))
             self._child.wait_ready(self.import_deadline, self.require)
         if ref.spec not in self._loaded:
             reply = self._checked(self._child, wire.Load(ref.spec, ref.label), self.import_deadline,
@@ -824,7 +791,7 @@ class Executor:
         if self._runner.alive() and self.memory_mb and self._runner.grown_mb() > RUNNER_RECYCLE_SHARE * self.memory_mb:
             self._runner.stop()  # its compiled programs would reach its memory limit (RLIMIT_AS)
         if not self._runner.alive():
-            self._runner.launch(self._config(None, compile_cache.runner_folder(_CACHE)))
+            self._runner.launch(self._config(None, compile_cache.runner_folder(self.limits.cache)))
         if self._runner.launched():
             self._runner.wait_ready(self.import_deadline, self.require)
         return self._checked(self._runner, request, self.deadline, function)
@@ -832,15 +799,15 @@ class Executor:
     def _checked(self, process: _Process, request, deadline: float, function: str, importing: bool = False):
         """One exchange under the run's budget: the Ok reply (or NotImported, to a Load); the replies
         that are not results raised."""
-        left = budget_left()
+        left = self.limits.left_s()
         limit, by_budget = deadline, False
         if left is not None and left < deadline:
             if left <= 0:
                 self.close()
-                raise BudgetSpent(self._budget_text())
+                raise BudgetSpent(self.limits.spent_text())
             limit, by_budget = left, True
         reply = process.exchange(request, limit, function, by_budget=by_budget,
-                                 budget_text=self._budget_text() if by_budget else "", importing=importing)
+                                 budget_text=self.limits.spent_text() if by_budget else "", importing=importing)
         if isinstance(reply, (wire.Ok, wire.NotImported)):
             return reply
         if isinstance(reply, wire.Fail):
@@ -872,7 +839,7 @@ class Executor:
         runs (a warm run then asks for none): in the judge's cache folder, which only the judge
         writes and no child reads, named by a hash of the submission file's contents (read once
         per child) and the request. A submission given as a file only; None when the cache is off."""
-        if _CACHE is None or not ref.spec.endswith(".py"):
+        if self.limits.cache is None or not ref.spec.endswith(".py"):
             return None
         if ref.spec not in self._sources:
             try:
@@ -884,24 +851,22 @@ class Executor:
             return None
         digest = source.copy()
         digest.update(b"\0" + asked)
-        return Path(_CACHE.judge) / "exported-programs" / f"{digest.hexdigest()}.stablehlo"
+        return Path(self.limits.cache.judge) / "exported-programs" / f"{digest.hexdigest()}.stablehlo"
 
-    def _cache_for(self, ref: ModuleRef) -> str | None:
+    def cache_folder(self, ref: ModuleRef) -> str | None:
         """The compilation cache folder of a child for `ref` (one per submission), or None."""
-        key = (_CACHE, ref)
+        key = ref
         if key not in self._cache_dirs:
-            self._cache_dirs[key] = compile_cache.children_folder(_CACHE, ref.spec, ref.path, ref.trusted)
+            self._cache_dirs[key] = compile_cache.children_folder(self.limits.cache, ref.spec, ref.path, ref.trusted)
         return self._cache_dirs[key]
 
-    def _budget_text(self) -> str:
-        return budget_spent_text()
 
 
-def _hidden() -> tuple[str, ...]:
+def _hidden(cache: compile_cache.Folders | None) -> tuple[str, ...]:
     """What no submission's child may read: the judge's folders, the packs' (answer keys too)
     and the judge's cache folder (it holds the oracle's gradients)."""
     return tuple(dict.fromkeys(HARNESS_DIRS + tuple(str(f) for f in _PACK_KEYS)
-                               + ((_CACHE.judge,) if _CACHE is not None else ())))
+                               + ((cache.judge,) if cache is not None else ())))
 
 
 def _trusted_root(ref: ModuleRef | None) -> str | None:
@@ -963,16 +928,26 @@ def _reject_if_in_hypothesis() -> None:
         reject()
 
 
+# This process's executor: a resource (its children), not a setting; its limits are its own.
 _EXECUTOR: Executor | None = None
 
 
-def executor() -> Executor:
-    """This process's executor (one child per pytest worker)."""
+def start(limits: RunLimits) -> Executor:
+    """This process's executor, with the run's limits (the plugin calls it once, before any call;
+    an executor started before is stopped and replaced)."""
     global _EXECUTOR
-    if _EXECUTOR is None:
-        _EXECUTOR = Executor()
+    if _EXECUTOR is not None:
+        _EXECUTOR.close()
+    else:
         atexit.register(close)
+    _EXECUTOR = Executor(limits)
     return _EXECUTOR
+
+
+def executor() -> Executor:
+    """This process's executor (one child per pytest worker): the one `start` made, else one with
+    the environment's limits."""
+    return _EXECUTOR if _EXECUTOR is not None else start(RunLimits.from_environment())
 
 
 def close() -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +24,7 @@ import pytest
 
 from scanprops import compile_cache, confinement, devices, isolation, loading, profiles, report
 from scanprops.failure import PropertyFailure
+from scanprops.limits import RunLimits
 
 if TYPE_CHECKING:  # (the rows import Hypothesis and the strategies: not at start-up of every pytest run)
     from scanprops.packs import Rows
@@ -40,17 +40,17 @@ class State:
     profile: str = "default"
     provided: frozenset = frozenset()  # what the import probe found
     signature_problems: dict = field(default_factory=dict)
-    budget_s: float | None = None  # the run's time budget, None for the harness's own test run
-    budget_end: float | None = None
-    cache: compile_cache.Folders | None = None  # JAX's persistent compilation cache; None: off
+    # the run's limits: its time budget (None for the harness's own test run), the calls'
+    # deadlines and memory, JAX's persistent compilation cache folders (None: off)
+    limits: RunLimits = field(default_factory=RunLimits)
     results: dict = field(default_factory=dict)  # problem -> family -> entry
     missing: set = field(default_factory=set)
     chosen: frozenset | None = None  # --functions (None: the whole catalog)
-    final: dict | None = None  # the report, once computed
-    sandbox: dict | None = None  # the kernel's layers the controller's import probe child applied
     catalogs: tuple = ()  # --catalog, resolved where pytest was invoked (scanprops/packs.py)
     catalog_only: bool = False
     rows: Rows | None = None  # the run's rows: built-in and packs' (scanprops/packs.py)
+    final: dict | None = None  # the report, once computed
+    sandbox: dict | None = None  # the kernel's layers the controller's import probe child applied
 
 
 def pytest_addoption(parser):
@@ -140,49 +140,43 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "family(name): the property family a test checks (docs/contract.md)")
     profile = profiles.load(config.getoption("hypothesis_profile", None))
     if _is_worker(config):  # the controller's decision, so that every process agrees
-        given = config.workerinput.get("scanprops_cache")
-        cache = compile_cache.Folders(*given) if given else None
-    else:
-        cache = compile_cache.folders(config.getoption("compile_cache"))
-    compile_cache.use(cache)  # before anything compiles
-    isolation.set_compile_cache(cache)
-    devices.force_cpu_devices(config.getoption("cpu_devices"))
-
-    if _is_worker(config):
-        given = config.workerinput
-        state = State(spec=given["scanprops_spec"], resolved=given["scanprops_resolved"], profile=profile,
-                      provided=frozenset(given["scanprops_provided"]),
-                      signature_problems=dict(given["scanprops_signatures"]),
-                      budget_s=given["scanprops_budget_s"], budget_end=given["scanprops_budget_end"], cache=cache,
-                      catalogs=tuple(given["scanprops_catalogs"]), catalog_only=given["scanprops_catalog_only"])
+        limits = RunLimits.from_json(config.workerinput["scanprops_limits"])
     else:
         spec = config.getoption("impl") or os.environ.get("SCAN_IMPL") or loading.DEFAULT_IMPL
         budget = config.getoption("time_budget")
         if budget is None and spec != loading.DEFAULT_IMPL:  # a submission: always bounded
             budget = profiles.time_budget_s(profile)
-        here = Path(config.invocation_params.dir)
-        state = State(spec=spec, resolved=loading.resolve(spec, here),
-                      profile=profile, budget_s=budget, budget_end=None if budget is None else time.time() + budget,
-                      cache=cache, catalogs=tuple(loading.resolve(c, here) if (here / c).exists() else c
-                                                  for c in config.getoption("catalog")),
-                      catalog_only=config.getoption("catalog_only"))
+        required = config.getoption("require_sandbox")
+        try:  # the option, else $SCANPROPS_REQUIRE_SANDBOX; checked before anything starts
+            layers = isolation.required_layers(required)
+        except ValueError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        limits = RunLimits.from_environment(time_budget_s=budget, required_layers=layers,
+                                            cache=compile_cache.folders(config.getoption("compile_cache"))).started()
+    compile_cache.use(limits.cache)  # before anything compiles
+    isolation.start(limits)
+    devices.force_cpu_devices(config.getoption("cpu_devices"))
     from scanprops import packs
 
-    try:  # the packs' folders join the answer key here, before any child starts
+    if _is_worker(config):
+        given = config.workerinput
+        state = State(spec=given["scanprops_spec"], resolved=given["scanprops_resolved"], profile=profile,
+                      provided=frozenset(given["scanprops_provided"]),
+                      signature_problems=dict(given["scanprops_signatures"]), limits=limits,
+                      catalogs=tuple(given["scanprops_catalogs"]), catalog_only=given["scanprops_catalog_only"])
+    else:
+        here = Path(config.invocation_params.dir)
+        state = State(spec=spec, resolved=loading.resolve(spec, here), profile=profile, limits=limits,
+                      catalogs=tuple(loading.resolve(c, here) if (here / c).exists() else c
+                                     for c in config.getoption("catalog")),
+                      catalog_only=config.getoption("catalog_only"))
+    try:  # a loaded pack's folder joins the answer key: no child started from now on can read it
         state.rows = packs.load(state.catalogs, only=state.catalog_only)
     except packs.PackError as exc:
         raise pytest.UsageError(str(exc)) from None
     rows = state.rows.rows
     config.stash[_STATE] = state
-    isolation.set_budget(state.budget_end, state.budget_s)
     if not _is_worker(config):
-        required = config.getoption("require_sandbox")
-        if required is not None:
-            try:
-                isolation.required_layers(required)
-            except ValueError as exc:
-                raise pytest.UsageError(str(exc)) from None
-            os.environ["SCANPROPS_REQUIRE_SANDBOX"] = required  # the workers' children inherit it
         try:
             _probe(state, rows)
         except (loading.ImplLoadError, isolation.SubmissionError) as exc:
@@ -201,16 +195,13 @@ def pytest_configure(config):
 
 def _chosen_functions(config, catalog) -> frozenset | None:
     """--functions as a set of catalog names (None: all), or a usage error naming the unknown."""
-    given = config.getoption("functions")
-    if not given:
-        return None
-    names = [n.strip() for n in given.split(",") if n.strip()]
-    known = {p.name for p in catalog}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise pytest.UsageError(f"--functions: {', '.join(unknown)} is not in the catalog "
-                                f"({', '.join(p.name for p in catalog)})")
-    return frozenset(names)
+    from scanprops.catalog import function_names
+
+    try:
+        names = function_names(config.getoption("functions"), catalog)
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    return frozenset(names) if names else None
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -270,11 +261,9 @@ def pytest_configure_node(node):
     node.workerinput["scanprops_resolved"] = state.resolved
     node.workerinput["scanprops_provided"] = sorted(state.provided)
     node.workerinput["scanprops_signatures"] = dict(state.signature_problems)
-    node.workerinput["scanprops_budget_s"] = state.budget_s
-    node.workerinput["scanprops_budget_end"] = state.budget_end
+    node.workerinput["scanprops_limits"] = state.limits.to_json()
     node.workerinput["scanprops_catalogs"] = list(state.catalogs)
     node.workerinput["scanprops_catalog_only"] = state.catalog_only
-    node.workerinput["scanprops_cache"] = None if state.cache is None else [state.cache.judge, state.cache.children]
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -344,8 +333,8 @@ def pytest_report_header(config):
         f"scanprops: rows: {built_in} built-in{from_packs}",
         f"scanprops: jax {env['jax']}, jaxlib {env['jaxlib']}, flax {env['flax']}, backend {env['backend']} "
         f"with {env['devices']} device(s) {env['device_kinds']}; hypothesis profile '{state.profile}'",
-        "scanprops: compile cache " + ("off" if state.cache is None else
-                                       f"{Path(state.cache.judge).parent} (--compile-cache=off to turn it off)"),
+        "scanprops: compile cache " + ("off" if state.limits.cache is None else
+                                       f"{Path(state.limits.cache.judge).parent} (--compile-cache=off to turn it off)"),
         *_sandbox_lines(state.sandbox)[:1],
     ]
 
@@ -360,15 +349,16 @@ def seam(request):
 
 
 @pytest.fixture
-def under_test(problem, seam):
+def under_test(problem, seam, request):
     """The seam, once the function exists and its signature fits; else missing or failed."""
     from scanprops.failure import plain
 
     if not seam.provides(problem.name):
         pytest.skip(f"missing: {seam.label} does not define {problem.name}")
-    left = isolation.budget_left()
+    limits = _state(request.config).limits
+    left = limits.left_s()
     if left is not None and left <= 0:
-        raise isolation.BudgetSpent(f"{problem.name}: {isolation.budget_spent_text()}")
+        raise isolation.BudgetSpent(f"{problem.name}: {limits.spent_text()}")
     why = seam.signature_problem(problem.name)
     if why:
         raise plain(problem.name, "signature", None, "the function cannot be called as the catalog does",

@@ -49,8 +49,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from scanprops.props.registry import families_of
-
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 TOP_KEYS = ("points", "hints", "visibility", "hide_counterexamples", "functions")
 FUNCTION_KEYS = ("points", "properties", "hide_counterexamples")
@@ -144,6 +142,8 @@ def from_dict(data: Mapping[str, Any], source: str = "grading config",
               catalog: Iterable[Any] | None = None) -> Points:
     """Check every key and value, then build the plan. The checks run in file order so the
     first mistake reported is the first one a reader meets."""
+    from scanprops.props.registry import families_of  # (JAX: not on every start of the command)
+
     rows = _catalog(catalog)
     by_name = {row.name: row for row in rows}
     every_property = sorted({p for row in rows for p in families_of(row)})

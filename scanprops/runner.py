@@ -31,12 +31,6 @@ def catalog_specs(given: list[str] | None) -> list[str]:
     return [str(Path(c).resolve()) if Path(c).exists() else c for c in (given or [])]
 
 
-def function_names(text: str | None) -> list[str]:
-    """`--functions NAME,...` as a list of names: split at the commas, spaces and empty names
-    dropped ([] for none)."""
-    return [n.strip() for n in (text or "").split(",") if n.strip()]
-
-
 def pytest_args(impl: str, *, report: str | None = None, jobs: str | int = "auto", functions=None,
                 time_budget: float | None = None, profile: str | None = None, quiet: bool = True,
                 extra: tuple = (), catalogs: tuple | list = (), catalog_only: bool = False) -> list[str]:

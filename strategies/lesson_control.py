@@ -107,7 +107,7 @@ def tolerances() -> st.SearchStrategy[float]:
     return st.one_of(st.sampled_from(TOLERANCES), st.integers(-9, -1).map(lambda k: float(10.0**k)))
 
 
-def _newton_case(f: Poly, x0: float, **rest) -> Case:
+def newton_case(f: Poly, x0: float, **rest) -> Case:
     return Case.of(f=f, f_prime=f.derivative(), x0=scalar32(x0), **rest)
 
 
@@ -123,8 +123,8 @@ def _large_newton(salt: int, count: int, tol: float | None) -> Case:
     rest = dict(n_iter=count) if tol is None else dict(tol=tol, max_iter=count)
     slow = float(np.float32(1.37 * 2.0 ** (20 - salt % 4)))
     if newton_path(SLOW_F, slow, count, tol).comparable:
-        return _newton_case(SLOW_F, slow, **rest)
-    return _newton_case(LARGE_F, float(np.float32(1.75 + 1.37 * 2.0 ** (10 + salt % 4))), **rest)
+        return newton_case(SLOW_F, slow, **rest)
+    return newton_case(LARGE_F, float(np.float32(1.75 + 1.37 * 2.0 ** (10 + salt % 4))), **rest)
 
 
 def newton_large_case(salt: int, length: int | None = None) -> Case:
@@ -151,12 +151,12 @@ def newton_edge_cases() -> tuple[Case, ...]:
     other than 20 gives another result); two pass n_iter by keyword."""
     f = Poly((-2.0, 0.0, 1.0))  # x**2 - 2
     return (
-        _newton_case(f, 1.0, n_iter=0).called(),
-        _newton_case(f, 1.0, n_iter=1).called(n_iter=KEYWORD),
-        _newton_case(oscillator(), 0.0, n_iter=5).called(),
-        _newton_case(oscillator(), 0.0, n_iter=20).called(n_iter=KEYWORD),
+        newton_case(f, 1.0, n_iter=0).called(),
+        newton_case(f, 1.0, n_iter=1).called(n_iter=KEYWORD),
+        newton_case(oscillator(), 0.0, n_iter=5).called(),
+        newton_case(oscillator(), 0.0, n_iter=20).called(n_iter=KEYWORD),
         # newton_iteration(f, f_prime, x0): every one of the 20 default steps shows in the result
-        _newton_case(SLOW_F, SLOW_START, n_iter=20).called(n_iter=OMITTED),
+        newton_case(SLOW_F, SLOW_START, n_iter=20).called(n_iter=OMITTED),
     )
 
 
@@ -167,16 +167,16 @@ def find_root_edge_cases() -> tuple[Case, ...]:
     each argument positionally, by keyword and omitted."""
     f = Poly((-2.0, 0.0, 1.0))  # x**2 - 2
     return (
-        _newton_case(f, 1.0, tol=1e-6, max_iter=0).called(),
-        _newton_case(Poly((-1.0, 1.0)), 1.0, tol=1e-6, max_iter=100).called(  # x - 1 from its root
+        newton_case(f, 1.0, tol=1e-6, max_iter=0).called(),
+        newton_case(Poly((-1.0, 1.0)), 1.0, tol=1e-6, max_iter=100).called(  # x - 1 from its root
             tol=KEYWORD, max_iter=KEYWORD),
-        _newton_case(f, 1.0, tol=1e-3, max_iter=2).called(max_iter=KEYWORD),
+        newton_case(f, 1.0, tol=1e-3, max_iter=2).called(max_iter=KEYWORD),
         # find_root(f, f_prime, x0): on x**3 / 2 (each step shrinks x by 2/3, f by 8/27) from
         # TOL_START, f is 1.051e-6 after 29 steps, 5 % above the default tol: every default from
         # 1.06e-6 up stops a step early, every one below 3.1e-7 a step late
-        _newton_case(SLOW_F, TOL_START, tol=1e-6, max_iter=100).called(tol=OMITTED, max_iter=OMITTED),
-        _newton_case(oscillator(), 0.0, tol=1e-6, max_iter=7).called(tol=OMITTED, max_iter=KEYWORD),
-        _newton_case(oscillator(), 0.0, tol=1e-6, max_iter=100).called(tol=KEYWORD, max_iter=OMITTED),
+        newton_case(SLOW_F, TOL_START, tol=1e-6, max_iter=100).called(tol=OMITTED, max_iter=OMITTED),
+        newton_case(oscillator(), 0.0, tol=1e-6, max_iter=7).called(tol=OMITTED, max_iter=KEYWORD),
+        newton_case(oscillator(), 0.0, tol=1e-6, max_iter=100).called(tol=KEYWORD, max_iter=OMITTED),
     )
 
 
@@ -198,16 +198,16 @@ def find_root_stress(draw) -> Case:
         x0 = draw(float32_near(0.0, 3.0))
     tol = draw(st.sampled_from(TOLERANCES))
     max_iter = draw(st.sampled_from((1, 7, 100)))
-    return _newton_case(f, x0, tol=tol, max_iter=max_iter)
+    return newton_case(f, x0, tol=tol, max_iter=max_iter)
 
 
 def find_root_stress_examples() -> tuple[Case, ...]:
     """Always run by `termination`: no root (from a flat start, with the default tol and
     max_iter omitted, and from 0.5), the 2-cycle."""
     return (
-        _newton_case(NO_ROOT, 0.0, tol=1e-6, max_iter=100).called(tol=OMITTED, max_iter=OMITTED),
-        _newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=100).called(tol=KEYWORD, max_iter=KEYWORD),
-        _newton_case(oscillator(), 0.0, tol=1e-6, max_iter=100).called(),
+        newton_case(NO_ROOT, 0.0, tol=1e-6, max_iter=100).called(tol=OMITTED, max_iter=OMITTED),
+        newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=100).called(tol=KEYWORD, max_iter=KEYWORD),
+        newton_case(oscillator(), 0.0, tol=1e-6, max_iter=100).called(),
     )
 
 

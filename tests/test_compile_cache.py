@@ -11,6 +11,7 @@ import pytest
 
 from scanprops import compat, compile_cache, isolation
 from scanprops.cases import Case
+from scanprops.limits import RunLimits
 from scanprops.report import versions
 from scanprops.seam import Jit
 
@@ -53,9 +54,8 @@ def test_the_switch_and_the_root(cache_root, monkeypatch, tmp_path):
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert compile_cache.root() == tmp_path / "home" / ".cache" / "scanprops"
-    executor = isolation.Executor()
-    monkeypatch.setattr(isolation, "_CACHE", None)
-    assert executor._cache_for(isolation.module_ref(str(tmp_path / "m.py"))) is None  # off: no folder
+    executor = isolation.Executor(RunLimits.from_environment(cache=None))
+    assert executor.cache_folder(isolation.module_ref(str(tmp_path / "m.py"))) is None  # off: no folder
 
 
 def _stderr_says(executor: isolation.Executor, text: str, role: str) -> bool:
@@ -68,7 +68,6 @@ def _stderr_says(executor: isolation.Executor, text: str, role: str) -> bool:
 
 def test_a_second_child_loads_from_its_cache_and_writes_nowhere_else(cache_root, tmp_path, monkeypatch):
     folders = compile_cache.folders(None)
-    monkeypatch.setattr(isolation, "_CACHE", folders)
     monkeypatch.setenv("JAX_LOG_COMPILES", "1")  # passed to the child: it logs each cache hit
     if compat.jax_version() < (0, 4, 38):  # a hit was a debug message (newer JAX: debug logs hide the rest)
         monkeypatch.setenv("JAX_DEBUG_LOG_MODULES", "jax._src.compiler")
@@ -85,7 +84,7 @@ def test_a_second_child_loads_from_its_cache_and_writes_nowhere_else(cache_root,
     case = Case.of(xs=np.arange(5, dtype=np.float32))
     outputs, hits = [], []
     for _ in range(2):  # two children (and two runners), one after the other
-        executor = isolation.Executor(deadline=60)
+        executor = isolation.Executor(RunLimits.from_environment(cache=folders), deadline=60)
         try:
             outputs.append(executor.run(str(module), "running_sum", (), case, Jit()).value)  # the runner compiles it
             hits.append(_stderr_says(executor, "Persistent compilation cache hit", "runner"))

@@ -17,7 +17,8 @@ from impls import flax_seeds
 from scanprops import expect
 from scanprops.cases import Case
 from scanprops.catalog import BY_NAME
-from scanprops.catalog.flax_seeds import _gru_step_jacobian
+from scanprops.catalog.flax_seeds import gru_step_jacobian
+from scanprops.compat import x64
 from scanprops.in_process import execute
 from scanprops.oracles import flax_seeds as oracles_flax
 from scanprops.props.checking import pitfall_hint
@@ -45,7 +46,7 @@ def test_gru_params_are_the_seeds_nn_scan_params(seed, hidden, features):
 
 
 def test_parameters_first_computed_under_x64_are_the_float32_ones():
-    with expect._x64():
+    with x64(True):
         W = oracles_flax.module_weight.__wrapped__(1, 3)
         p = oracles_flax.gru_params.__wrapped__(1, 3, 2)
     np.testing.assert_array_equal(W, oracles_flax.module_weight(1, 3))
@@ -56,8 +57,8 @@ def test_gru_jacobian_is_the_derivative_of_the_oracle_step():
     p = oracles_flax.gru_params(2, 4, 3)
     rng = np.random.default_rng(0)
     h, x = rng.uniform(-0.9, 0.9, 4), rng.uniform(-2, 2, 3)
-    new, jac, _ = _gru_step_jacobian(p, h, x)
-    with expect._x64():
+    new, jac, _ = gru_step_jacobian(p, h, x)
+    with x64(True):
         want = jax.jacobian(lambda v: oracles_flax.gru_step(jnp, p, v, jnp.asarray(x)))(jnp.asarray(h))
         step = oracles_flax.gru_step(np, p, h, x)
     np.testing.assert_allclose(new, step, rtol=1e-12)

@@ -13,10 +13,10 @@ ROWS = {p.name: p for p in CATALOG}
 @pytest.fixture
 def store(tmp_path):
     grad_store.use(str(tmp_path))
-    expect._GRADS.clear()
+    expect.forget()
     yield tmp_path
     grad_store.use(None)
-    expect._GRADS.clear()
+    expect.forget()
 
 
 def ask(name: str):
@@ -37,7 +37,7 @@ def same(a, b) -> bool:
 def test_a_later_run_reads_back_what_was_computed(store, monkeypatch, name):
     first = ask(name)
     assert list(store.glob("oracle-grads-*/*.npz")), "nothing was stored"
-    expect._GRADS.clear()  # a new process: only the disk remembers
+    expect.forget()  # a new process: only the disk remembers
     monkeypatch.setattr(expect, "_reverse", lambda *a: pytest.fail("computed again instead of read"))
     assert same(ask(name), first)
 
@@ -46,14 +46,14 @@ def test_a_file_that_does_not_fit_is_recomputed(store):
     first = ask("rnn_forward")
     (path,) = store.glob("oracle-grads-*/*.npz")
     np.savez(path, np.zeros(3))  # wrong count and shapes
-    expect._GRADS.clear()
+    expect.forget()
     assert same(ask("rnn_forward"), first)
 
 
 def test_nothing_is_kept_with_the_cache_off(monkeypatch):
     grad_store.use(None)
-    expect._GRADS.clear()
+    expect.forget()
     monkeypatch.setattr(np, "savez", lambda *a, **k: pytest.fail("stored with the cache off"))
     monkeypatch.setattr(np, "load", lambda *a, **k: pytest.fail("read with the cache off"))
     ask("running_sum")
-    expect._GRADS.clear()
+    expect.forget()

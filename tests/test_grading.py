@@ -22,9 +22,9 @@ import jsonschema
 import pytest
 
 from scanprops import submissions
+from scanprops.results.platforms import BY_NAME, PLATFORMS
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
 FUNCTIONS = "activation,safe_divide"
 FAST = {"SCANPROPS_IMPORT_DEADLINE": "10", "SCANPROPS_CALL_DEADLINE": "5"}
 
@@ -98,10 +98,10 @@ def test_the_csv_has_one_row_per_submission_and_a_column_per_function(graded):
         n: f["activation"] for n, (_, f) in EXPECTED.items()}
 
 
-@pytest.mark.parametrize("platform", ["gradescope", "exercism", "prairielearn"])
+@pytest.mark.parametrize("platform", [p.name for p in PLATFORMS])
 def test_every_result_file_is_valid_for_its_platform(graded, platform):
     out, _, _ = graded
-    schema = json.loads((SCHEMAS / f"{platform}.schema.json").read_text())
+    schema = json.loads(BY_NAME[platform].schema.read_text())
     for name in EXPECTED:
         data = json.loads((out / name / f"{platform}.json").read_text())
         jsonschema.validate(data, schema)
@@ -185,6 +185,20 @@ def test_check_says_plainly_when_the_file_is_not_there(tmp_path):
     assert run.returncode != 0 and "nowhere.py: no such file" in run.stderr and "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize("command", ["check", "grade", "pytest"])
+def test_an_unknown_function_name_is_one_line_naming_the_known_ones(tmp_path, command):
+    """One parser of --functions (scanprops.catalog.function_names) for check, grade and the plugin."""
+    (tmp_path / "solutions.py").write_text("def ema(xs, alpha=0.1):\n    return xs\n")
+    args = ["--functions", "ema,emma", "--time-budget", "60"]
+    run = (subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "--impl", "solutions.py", *args],
+                          cwd=tmp_path, capture_output=True, text=True, env={**os.environ, **FAST}, timeout=600)
+           if command == "pytest" else scanprops(command, "solutions.py", *args, "--out", "g", cwd=tmp_path)
+           if command == "grade" else scanprops(command, "solutions.py", *args, cwd=tmp_path))
+    text = run.stdout + run.stderr
+    assert run.returncode not in (0, None), text
+    assert "emma is not in the catalog" in text and "scan_training_step" in text and "Traceback" not in text, text
+
+
 def test_the_gradescope_bundle_has_its_two_scripts_at_the_root(tmp_path):
     (tmp_path / "points.toml").write_text("points = 0\n[functions.ema]\npoints = 2\n")
     run = scanprops("gradescope-bundle", "--out", str(tmp_path / "gs"), "--config", str(tmp_path / "points.toml"),
@@ -209,3 +223,20 @@ def test_the_prairielearn_bundle_names_its_entrypoint(tmp_path):
     assert info["externalGradingOptions"]["entrypoint"] == "/scanprops/run.sh"
     assert "/grade/results/results.json" in (tmp_path / "pl" / "run.sh").read_text()
     assert subprocess.run(["bash", "-n", str(tmp_path / "pl" / "run.sh")]).returncode == 0
+
+
+@pytest.mark.parametrize("platform", [p.name for p in PLATFORMS if p.bundle is not None])
+def test_a_bundle_that_graded_nothing_still_writes_a_valid_result(tmp_path, platform):
+    """No result file (the submission folder was empty, the harness did not start): the bundle's
+    fallback, run by the image's own python3, writes the platform's file with score 0 and the log."""
+    run = scanprops(f"{platform}-bundle", "--out", str(tmp_path / "b"), "--harness", "scanprops==0.1.0", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    script = next(p for p in (tmp_path / "b").iterdir() if p.name in ("run_autograder", "run.sh")).read_text()
+    function = script[script.index("write_fallback() {"):]
+    function = function[:function.index("\n}\n") + 3]
+    (tmp_path / "log.txt").write_text('ImportError: no module named "jax" \\ at line 3\n')
+    done = subprocess.run(["bash", "-c", function + "write_fallback out.json log.txt"], cwd=tmp_path)
+    assert done.returncode == 0
+    data = json.loads((tmp_path / "out.json").read_text())
+    jsonschema.validate(data, json.loads(BY_NAME[platform].schema.read_text()))
+    assert data["score"] == 0 and 'ImportError: no module named "jax" \\ at line 3\n' in data["output"]

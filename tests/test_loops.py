@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanprops.loops import assert_matches_loop
 from scanprops.failure import PropertyFailure
+from scanprops.loops import assert_matches_loop
 from scanprops.pack import STEPS, arrays
 
 W = np.array([[0.5, -0.25], [0.125, 0.375]], np.float32)

@@ -215,9 +215,12 @@ def test_a_bundle_ships_the_pack_and_names_it(tmp_path, platform):
     if platform == "gradescope":
         names = zipfile.ZipFile(out.with_suffix(".zip")).namelist()
         assert "catalogs/scan_pack/oracles.py" in names and "run_autograder" in names
-        # the bundle's grade command loads the shipped copy, as the platform will
-        shipped = packs.load([str(out / "catalogs" / "scan_pack")], only=True)
-        assert shipped.names == PACK_ROWS
+        # the shipped copy loads, as the platform's grade command will load it (in a process of its
+        # own: this one has the original scan_pack imported)
+        shipped = subprocess.run([sys.executable, "-c", "from scanprops import packs; print(packs.load("
+                                  f"[{str(out / 'catalogs' / 'scan_pack')!r}], only=True).names)"],
+                                 capture_output=True, text=True, env=_env(), timeout=120)
+        assert shipped.stdout.strip() == repr(PACK_ROWS), shipped.stderr[-2000:]
 
 
 # --- the answer key ---------------------------------------------------------------------------------

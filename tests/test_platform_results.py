@@ -1,6 +1,6 @@
 """Results files for Gradescope, Exercism and PrairieLearn, built from JSON reports written as
 dicts here (no JAX run), checked against JSON Schemas written from each platform's published
-specification (tests/schemas/), and for the scores, the visibility switches, the size bounds
+specification (scanprops/results/schemas/), and for the scores, the visibility switches, the size bounds
 and the config errors a course meets."""
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from scanprops import points as points_mod
 from scanprops.catalog import CATALOG
 from scanprops.points import ConfigError
 from scanprops.props.registry import families_of
-from scanprops.results import exercism, feedback, gradescope, prairielearn, save
+from scanprops.results import exercism, feedback, gradescope, platforms, prairielearn, save
 
 HERE = Path(__file__).parent
-PLATFORMS = {"gradescope": gradescope, "exercism": exercism, "prairielearn": prairielearn}
-SCHEMAS = {name: json.loads((HERE / "schemas" / f"{name}.schema.json").read_text()) for name in PLATFORMS}
+PLATFORMS = {p.name: p for p in platforms.PLATFORMS}  # each record's `results` writes its file
+SCHEMAS = {name: json.loads(p.schema.read_text()) for name, p in PLATFORMS.items()}
 NAMES = [p.name for p in CATALOG]
 FAMILIES = {p.name: families_of(p) for p in CATALOG}
 ONE_MB = 1_000_000

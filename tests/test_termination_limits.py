@@ -20,7 +20,7 @@ from scanprops.props.families import oracle
 from scanprops.props.termination import termination
 from scanprops.seam import ImplFailure, OnDevice, Plain, Seam
 from scanprops.strategies.functions import NO_ROOT, Poly
-from scanprops.strategies.lesson_control import _newton_case
+from scanprops.strategies.lesson_control import newton_case
 
 FIND_ROOT = BY_NAME["find_root"]
 SQRT = BY_NAME["newton_sqrt"]
@@ -37,26 +37,26 @@ def short_deadline(monkeypatch):
 
 
 def test_a_loop_that_never_ends_fails_within_the_deadline_and_the_next_call_runs(short_deadline):
-    hangs = _newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=100)
+    hangs = newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=100)
     started = time.monotonic()
     with pytest.raises(isolation.CallTimeout, match=f"did not finish within {SHORT:g} s"):
         isolation.execute(no_cap, "find_root", FIND_ROOT.static, hangs, Plain())
     assert time.monotonic() - started < SHORT + 10  # the deadline, the kill, no more
     import impls.reference
 
-    converges = _newton_case(Poly((-2.0, 0.0, 1.0)), 1.5, tol=1e-6, max_iter=100)
+    converges = newton_case(Poly((-2.0, 0.0, 1.0)), 1.5, tol=1e-6, max_iter=100)
     out = isolation.execute(impls.reference, "find_root", FIND_ROOT.static, converges, Plain())
     assert abs(float(out.value) - np.sqrt(2)) < 1e-6  # a fresh child answered
 
 
 def test_after_a_hang_other_inputs_are_not_run_and_the_same_input_fails_at_once(short_deadline):
-    hangs = _newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=100)
+    hangs = newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=100)
     with pytest.raises(isolation.CallTimeout):
         isolation.execute(no_cap, "find_root", FIND_ROOT.static, hangs, Plain())
     started = time.monotonic()
     with pytest.raises(isolation.CallTimeout):
         isolation.execute(no_cap, "find_root", FIND_ROOT.static, hangs, Plain())
-    other = _newton_case(NO_ROOT, 0.25, tol=1e-6, max_iter=100)
+    other = newton_case(NO_ROOT, 0.25, tol=1e-6, max_iter=100)
     with pytest.raises(ImplFailure, match="was not called: on another input"):
         isolation.execute(no_cap, "find_root", FIND_ROOT.static, other, Plain())
     assert time.monotonic() - started < 1.0
@@ -69,10 +69,10 @@ def test_a_crashing_call_fails_and_the_next_call_runs(short_deadline, tmp_path):
     module = str(learner)
     assert isolation.module_ref(module).spec == str(learner)
     assert not isolation.module_ref(module).trusted  # a learner's file: the answer-key rule applies
-    crash = _newton_case(NO_ROOT, -1.0, tol=1e-6, max_iter=1)
+    crash = newton_case(NO_ROOT, -1.0, tol=1e-6, max_iter=1)
     with pytest.raises(ImplFailure, match=r"died \(exit code 3\)"):
         isolation.execute(module, "find_root", FIND_ROOT.static, crash, Plain())
-    fine = _newton_case(NO_ROOT, 1.0, tol=1e-6, max_iter=1)
+    fine = newton_case(NO_ROOT, 1.0, tol=1e-6, max_iter=1)
     assert float(isolation.execute(module, "find_root", FIND_ROOT.static, fine, Plain()).value) == 1.0
 
 
@@ -90,9 +90,9 @@ def test_a_call_that_computes_slowly_is_not_stopped_at_the_wall_clock_deadline(s
         "        time.sleep(0.1)\n"
         "    if float(x0) < 0:\n        time.sleep(1000)\n"
         "    return x0\n")
-    fine = _newton_case(NO_ROOT, 1.0, tol=1e-6, max_iter=1)
+    fine = newton_case(NO_ROOT, 1.0, tol=1e-6, max_iter=1)
     assert float(isolation.execute(str(learner), "find_root", FIND_ROOT.static, fine, Plain()).value) == 1.0
-    waits = _newton_case(NO_ROOT, -1.0, tol=1e-6, max_iter=1)
+    waits = newton_case(NO_ROOT, -1.0, tol=1e-6, max_iter=1)
     started = time.monotonic()
     with pytest.raises(isolation.CallTimeout):
         isolation.execute(str(learner), "find_root", FIND_ROOT.static, waits, Plain())
@@ -103,7 +103,7 @@ def test_the_child_sees_the_same_devices(short_deadline):
     import impls.reference
 
     last = len(jax.devices()) - 1
-    case = _newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=3)
+    case = newton_case(NO_ROOT, 0.5, tol=1e-6, max_iter=3)
     out = isolation.execute(impls.reference, "find_root", FIND_ROOT.static, case, OnDevice(last))
     assert out.devices == (str(jax.devices()[last]),)
 

@@ -64,10 +64,9 @@ def test_x64_context_switches_both_ways_and_restores():
 
 def test_the_oracles_x64_guards():
     """The two users of compat.x64: float64 gradients of the oracle, float32 Flax init inside them."""
-    from scanprops import expect
     from scanprops.oracles import flax_seeds
 
-    with expect._x64():
+    with compat.x64(True):
         assert jnp.ones(()).dtype == jnp.float64
         flax_seeds.module_weight.cache_clear()
         weight = flax_seeds.module_weight(0, 3)

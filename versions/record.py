@@ -181,10 +181,11 @@ def _prepare() -> None:
     same inputs load from disk (SCANPROPS_COMPILE_CACHE=0 turns it off)."""
     from scanprops import compile_cache, devices, isolation
     from scanprops.child.compile_cache import use_compile_cache
+    from scanprops.limits import RunLimits
 
     devices.force_cpu_devices(CPU_DEVICES)
     folders = compile_cache.folders(None)
-    isolation.set_compile_cache(folders)  # children (any other module) use their own folder
+    isolation.start(RunLimits.from_environment(cache=folders))  # children (any other module) use their own folder
     import jax
 
     # this process calls only the reference, the harness's own code: its children's folder

@@ -15,3 +15,17 @@ CATALOG: tuple[Problem, ...] = (*sgd.ROWS, *flax_seeds.ROWS, *lesson_scan.ROWS, 
 
 BY_NAME = {p.name: p for p in CATALOG}
 
+
+def function_names(text: str | None, rows=CATALOG) -> list[str]:
+    """`--functions NAME,...` as a list of names: split at the commas, spaces and empty names
+    dropped ([] for none); a name no row of `rows` has raises ValueError, naming the known ones.
+
+    >>> function_names(" ema, rnn_forward,")
+    ['ema', 'rnn_forward']
+    """
+    names = [n.strip() for n in (text or "").split(",") if n.strip()]
+    known = [p.name for p in rows]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"--functions: {', '.join(unknown)} is not in the catalog ({', '.join(known)})")
+    return names

@@ -40,7 +40,7 @@ def _module_budget(case: Case) -> Budget:
     return Budget(steps=steps + 1, width=hidden + 1, scale=_amplified(local, jacobians, hidden))
 
 
-def _gru_step_jacobian(p, h: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+def gru_step_jacobian(p, h: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """(new h, d new h / d h, largest operand of the step's sums) for Flax's GRU step."""
 
     def sigmoid(v):
@@ -72,7 +72,7 @@ def _gru_budget(case: Case) -> Budget:
     h = np.zeros(hidden)
     local, jacobians = [], []
     for t in range(steps):
-        h, jac, operands = _gru_step_jacobian(p, h, x[t])
+        h, jac, operands = gru_step_jacobian(p, h, x[t])
         local.append(operands)
         jacobians.append(jac)
     return Budget(steps=steps + 1, width=hidden + features + 2, scale=_amplified(local, jacobians, hidden))

@@ -29,6 +29,7 @@ from scanprops.points import Points
 from scanprops.results import feedback, save
 from scanprops.results.scoring import grade
 
+SPEC = "https://exercism.org/docs/building/tooling/test-runners/interface"
 OUTPUT_CAP = 500
 TRUNCATED = "Output was truncated. Please limit to 500 chars"
 MESSAGE_CAP = 65_535
@@ -82,3 +83,8 @@ def write(path: str | Path, report: dict, points: Points, seconds: float | None 
     data = results(report, points, seconds, task_ids=task_ids, outputs=outputs)
     save(path, data)
     return data
+
+
+def fallback(text: str) -> dict:
+    """The result when nothing could be graded: status `error` and the log's last lines."""
+    return {"version": 3, "status": "error", "message": "scanprops could not grade this submission:\n" + text}

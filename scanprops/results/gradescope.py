@@ -17,11 +17,17 @@ output, with every counterexample, whatever the plan hides.
 """
 from __future__ import annotations
 
+import shlex
+import zipfile
 from pathlib import Path
 
 from scanprops.points import Points
 from scanprops.results import save
+from scanprops.results.platform import Bundle
 from scanprops.results.scoring import grade
+
+SPEC = "https://gradescope-autograders.readthedocs.io/en/latest/specs/"
+RESULTS = "/autograder/results/results.json"  # where Gradescope reads the result
 
 
 def results(report: dict, points: Points, seconds: float | None = None) -> dict:
@@ -56,3 +62,43 @@ def write(path: str | Path, report: dict, points: Points, seconds: float | None 
     data = results(report, points, seconds)
     save(path, data)
     return data
+
+
+def fallback(text: str) -> dict:
+    """The result when nothing could be graded: score 0 and the log's last lines."""
+    return {"score": 0, "output": "scanprops could not grade this submission:\n" + text, "tests": []}
+
+
+def bundle(parts: Bundle, out: Path) -> Path:
+    """The autograder zip: `setup.sh` (run once, as root, when Gradescope builds the image) and
+    `run_autograder` (run per submission, in /autograder; the submission is in
+    /autograder/submission), at the archive's root."""
+    setup = f"""#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image.
+set -euo pipefail
+cd /autograder/source
+# libseccomp for the child's seccomp filter (the bundle requires it: --require-sandbox)
+if command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq libseccomp2 >/dev/null; fi
+command -v uv >/dev/null || curl -LsSf https://astral.sh/uv/install.sh | env UV_INSTALL_DIR=/usr/local/bin sh
+uv venv --python 3.11 {parts.venv}        # uv fetches Python 3.11 when the image has none
+uv pip install --python {parts.venv}/bin/python {shlex.quote(parts.harness)} {' '.join(parts.pins)}
+{parts.venv}/bin/scanprops --help >/dev/null
+"""
+    run = f"""#!/usr/bin/env bash
+# Gradescope runs this for every submission (in /autograder/submission).
+set -uo pipefail
+cd /autograder/source
+{parts.grade('/autograder/submission', '/autograder/outputs/scanprops')} 2>&1 | tee /tmp/scanprops-grade.log
+mkdir -p /autograder/results
+{parts.deliver('/autograder/outputs/scanprops', RESULTS)}
+"""
+    for name, text in (("setup.sh", setup), ("run_autograder", run)):
+        (out / name).write_text(text)
+        (out / name).chmod(0o755)
+    archive = out.with_suffix(".zip")
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for path in sorted(p for p in out.rglob("*") if p.is_file()):  # at the archive's root, as Gradescope requires
+            info = zipfile.ZipInfo(str(path.relative_to(out)))  # (and the packs shipped, in catalogs/)
+            info.external_attr = (0o755 if path.name in ("setup.sh", "run_autograder") else 0o644) << 16
+            zipped.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+    return archive

@@ -26,12 +26,17 @@ student's code failing, graded 0. `ungradable_invalid_module=False` grades them 
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 from scanprops.points import Points
 from scanprops.props.registry import describe
 from scanprops.results import save
+from scanprops.results.platform import Bundle
 from scanprops.results.scoring import Item, grade
+
+SPEC = "https://prairielearn.readthedocs.io/en/latest/externalGrading/"
+RESULTS = "/grade/results/results.json"  # where PrairieLearn reads the result
 
 # How scanprops' import probe (scanprops/plugin.py) words the errors that are not gradable.
 _NOT_GRADABLE = re.compile(r"does not import: (?:SyntaxError|IndentationError|TabError|NameError|UnboundLocalError)\b"
@@ -67,3 +72,41 @@ def write(path: str | Path, report: dict, points: Points, seconds: float | None 
     data = results(report, points, seconds, ungradable_invalid_module=ungradable_invalid_module)
     save(path, data)
     return data
+
+
+def fallback(text: str) -> dict:
+    """The result when nothing could be graded: score 0 and the log's last lines."""
+    return {"gradable": True, "score": 0, "message": "scanprops could not grade this submission",
+            "output": text, "tests": []}
+
+
+def bundle(parts: Bundle, out: Path) -> Path:
+    """The external grader's folder: a Dockerfile whose image grades the files in /grade/student
+    (its entrypoint, run.sh, writes /grade/results/results.json), and the snippet of the
+    question's info.json that names the image."""
+    docker = f"""# The external grader's image: build it, push it to a registry PrairieLearn can pull from.
+FROM python:3.11-slim
+WORKDIR /scanprops
+COPY . /scanprops
+# libseccomp for the child's seccomp filter (the bundle requires it: --require-sandbox)
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libseccomp2 && rm -rf /var/lib/apt/lists/*
+RUN python -m venv {parts.venv} && {parts.venv}/bin/pip install --no-cache-dir {shlex.quote(parts.harness)} \\
+    {' '.join(parts.pins)} && chmod +x /scanprops/run.sh
+"""
+    run = f"""#!/usr/bin/env bash
+# PrairieLearn's entrypoint: grade the files in /grade/student, write {RESULTS}.
+set -uo pipefail
+cd /scanprops
+{parts.grade('/grade/student', '/tmp/scanprops-out')} 2>&1 | tee /tmp/scanprops-grade.log
+mkdir -p /grade/results
+{parts.deliver('/tmp/scanprops-out', RESULTS)}
+"""
+    for name, text in (("Dockerfile", docker), ("run.sh", run)):
+        (out / name).write_text(text)
+        (out / name).chmod(0o755)
+    info = {"gradingMethod": "External",
+            "externalGradingOptions": {"enabled": True, "image": "YOUR-REGISTRY/scanprops-grader",
+                                       "entrypoint": "/scanprops/run.sh",
+                                       "timeout": int(parts.time_budget_s + parts.margin_s)}}
+    save(out / "info-snippet.json", info)
+    return out

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from scanprops.points import FunctionPoints, Points
 from scanprops.props.registry import BY_NAME as FAMILIES
 from scanprops.props.registry import describe
+from scanprops.report import combined
 from scanprops.results import feedback
 
 ERROR_CAP = 8_000  # the whole-module error: an import traceback fits
@@ -68,12 +69,7 @@ def _check(report) -> None:
 
 
 def _status(props: dict) -> str:
-    verdicts = {str(p.get("verdict")) for p in props.values()}
-    if "error" in verdicts:  # the report's own precedence (scanprops/report.py)
-        return "error"
-    if "fail" in verdicts:
-        return "fail"
-    return "pass" if "pass" in verdicts else "unchecked"
+    return combined((str(p.get("verdict")) for p in props.values()), otherwise="unchecked")
 
 
 def _missing_text(fn: FunctionPoints) -> str:
