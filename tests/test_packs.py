@@ -157,6 +157,11 @@ def test_a_pack_that_cannot_be_loaded_says_why(tmp_path, given, words):
     (tmp_path / "no_rows" / "__init__.py").write_text("X = 1\n")
     with pytest.raises(packs.PackError, match=words):
         packs.load([given], base=tmp_path)
+    import email  # a library's folder that turned out to be no pack stays readable to the children
+
+    from scanprops import isolation
+
+    assert str(Path(email.__file__).resolve().parent) not in isolation.answer_keys()
     with pytest.raises(packs.PackError, match="name at least one pack"):
         packs.load([], only=True)
 
@@ -355,3 +360,17 @@ def test_a_points_file_grades_a_packs_functions(tmp_path):
     args.catalog = []
     with pytest.raises(points.ConfigError, match="power_iteration"):  # without the pack: an unknown function
         grading.plan(args)
+
+
+def test_an_installed_pack_joins_every_run_through_its_entry_point(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    _tiny_pack(site / "course_ep_pack", "tripled_by_entry_point")
+    info = site / "course_ep_pack-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: course-ep-pack\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[{packs.GROUP}]\ncourse = course_ep_pack\n")
+    monkeypatch.syspath_prepend(str(site))
+    rows = packs.load()
+    assert rows.names[-1] == "tripled_by_entry_point" and rows.origin("tripled_by_entry_point") == "course_ep_pack"
+    assert packs.load(["course"], only=True).names == ["tripled_by_entry_point"]  # by its entry point's name
+    assert "tripled_by_entry_point" not in packs.load(installed=False).names
