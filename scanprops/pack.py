@@ -126,9 +126,16 @@ def row(*, name: str, signature: str, oracle: Callable[..., Any], cases: Callabl
     - `static`: ints and callables (jit-static, never vmapped or differentiated).
     - `pitfalls`: known mistakes; a failure whose result matches one's oracle prints its advice.
 
-    >>> from scanprops.pack import Budget, Out, row
-    >>> ROW = row(name="double", signature="double(x)", oracle=lambda xp, x: 2 * x, cases=my_cases,
-    ...           out=Out(()), budget=Budget(steps=1, width=1, scale=1.0), edge_cases=(Case.of(x=1.0),))
+    >>> import numpy as np
+    >>> from hypothesis import strategies as st
+    >>> from scanprops.pack import Budget, Case, Out, unit_floats, row
+    >>> def cases(length=None, like=None):               # a scalar x: no shapes to keep alike
+    ...     return unit_floats().map(lambda x: Case.of(x=np.float32(x)))
+    >>> ROW = row(name="double", signature="double(x)", oracle=lambda xp, x: 2 * x, cases=cases,
+    ...           out=Out(()), budget=Budget(steps=1, width=1, scale=2.0), differentiable=("x",),
+    ...           edge_cases=(Case.of(x=np.float32(0.0)), Case.of(x=np.float32(-1.5))))
+    >>> ROW.name, ROW.argnames
+    ('double', ('x',))
     """
     shape_rule = out if callable(out) else (lambda case, fixed=out: fixed)
     allowance = budget if callable(budget) else (lambda case, fixed=budget: fixed)
@@ -153,10 +160,11 @@ def validate(problem: Any, where: str = "") -> None:
     not the signature's, an oracle that raises, a result whose shapes are not `out`'s, a budget
     that is not a Budget. Nothing here runs code under test.
 
-    >>> validate(row(name="f", signature="g(x)", ...))
+    >>> validate(row(name="double", signature="twice(x)", oracle=lambda xp, x: 2 * x, cases=cases,
+    ...              out=Out((3,)), budget=Budget(1, 1, 2.0), edge_cases=(Case.of(x=np.float32(1.0)),)))
     Traceback (most recent call last):
-    RowError: catalog row 'f' is not usable:
-      - signature 'g(x)' names the function g, not f
+    RowError: catalog row 'double' is not usable:
+      - signature 'twice(x)' names the function twice, not double
     """
     name = getattr(problem, "name", repr(problem))
     if not isinstance(problem, Problem):
