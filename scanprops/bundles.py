@@ -4,7 +4,8 @@ putting the platform's result file where the platform reads it. The harness and 
 to what runs here, so the platform grades exactly as this machine does.
 
 What is the same on every platform is here: the harness to install, the pins, the grade command,
-and the step that delivers the result file (or, when nothing could be graded, the platform's
+the problem packs it ships (`catalogs/NAME/`, each a copy of a pack --catalog names, which the
+grade command names again), and the step that delivers the result file (or, when nothing could be graded, the platform's
 fallback: score 0 and the log's last lines). What differs (the scripts, the archive, the
 platform's own files) is the platform's hook, beside its result writer in scanprops/results/.
 """
@@ -17,9 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scanprops import isolation, profiles, report
+from scanprops import isolation, packs, profiles, report
 from scanprops.results.platform import Bundle, Platform
 from scanprops.results.platforms import BY_NAME
+from scanprops.runner import catalog_specs
 
 VENV = "/opt/scanprops"
 # The platform's own limit on one grading job: the run's budget plus installing nothing (all
@@ -62,7 +64,23 @@ def _grade_command(args, submission: str, out: str) -> str:
         words += ["--profile", args.profile]
     if args.require_sandbox:
         words += ["--require-sandbox", args.require_sandbox]
+    for pack in getattr(args, "shipped", ()):  # the packs' copies in the bundle, beside the grade command
+        words += ["--catalog", f"{CATALOGS}/{pack}"]
+    if getattr(args, "catalog_only", False):
+        words += ["--catalog-only"]
     return shlex.join(words)
+
+
+CATALOGS = "catalogs"  # the bundle's folder of the problem packs it ships (one folder per pack)
+
+
+def _ship_packs(rows: packs.Rows, out: Path) -> list[str]:
+    """Copy the packs the run names into the bundle (`catalogs/NAME/`); their names. Installed
+    packs are the image's business (what it installs)."""
+    for pack in rows.packs:
+        shutil.copytree(pack.folder, out / CATALOGS / pack.name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis"))
+    return [p.name for p in rows.packs]
 
 
 # Run by the image's own python3 (not the harness's), so it works even where the harness does not.
@@ -90,18 +108,22 @@ def main(args) -> int:
     from scanprops import points
 
     platform = BY_NAME[args.platform]
-    if args.config:
-        try:
-            points.load(args.config)  # a broken points file fails here, not on the platform
-        except points.ConfigError as exc:
-            print(f"scanprops {platform.name}-bundle: {exc}", file=sys.stderr)
-            return 4
+    named = catalog_specs(getattr(args, "catalog", None))
+    try:  # a broken pack or points file fails here, not on the platform
+        rows = packs.load(named, only=getattr(args, "catalog_only", False))
+        if args.config:
+            points.load(args.config, catalog=rows.rows)
+        shipped = packs.load(named, only=True) if named else packs.Rows(())
+    except (points.ConfigError, packs.PackError) as exc:
+        print(f"scanprops {platform.name}-bundle: {exc}", file=sys.stderr)
+        return 4
     out = Path(args.out)
     if out.exists() and any(out.iterdir()):
         print(f"scanprops {platform.name}-bundle: {out} is not empty; name a new folder", file=sys.stderr)
         return 4
     out.mkdir(parents=True, exist_ok=True)
     budget = args.time_budget if args.time_budget is not None else profiles.time_budget_s(profiles.chosen(args.profile))
+    args.shipped = _ship_packs(shipped, out)
     parts = Bundle(harness=_harness(out, args.harness), pins=_pins(), venv=VENV,
                    grade=lambda submission, folder: _grade_command(args, submission, folder),
                    deliver=lambda folder, target: _deliver(platform, folder, target),

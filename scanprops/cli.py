@@ -1,5 +1,6 @@
 """The `scanprops` command: `check` for a learner, `grade` and `merge` for a course grader,
-`<platform>-bundle` for the platforms that run the harness themselves (see README.md)."""
+`<platform>-bundle` for the platforms that run the harness themselves, `new-problem` for a course's
+own exercises (see README.md)."""
 from __future__ import annotations
 
 import argparse
@@ -13,17 +14,19 @@ from scanprops.results.platforms import bundled
 def check(args) -> int:
     """Verify one module, as `pytest -n auto --impl FILE` does in the repository."""
 
+    from scanprops import packs
     from scanprops.catalog import function_names
-    from scanprops.runner import pytest_args
+    from scanprops.runner import catalog_specs, pytest_args
 
     module = Path(args.file)
     if not module.is_file():
         hint = " (it is a folder; name the .py file)" if module.is_dir() else ""
         print(f"scanprops check: {args.file}: no such file{hint}", file=sys.stderr)
         return 4
+    catalogs = catalog_specs(args.catalog)
     try:
-        functions = function_names(args.functions)
-    except ValueError as exc:
+        functions = function_names(args.functions, packs.load(catalogs, only=args.catalog_only).rows)
+    except (ValueError, packs.PackError) as exc:
         print(f"scanprops check: {exc}", file=sys.stderr)
         return 4
     import json
@@ -37,7 +40,8 @@ def check(args) -> int:
         report = args.report or (str(Path(scratch) / "report.json") if args.html else None)
         status = console.run(pytest_args(str(module.resolve()), report=report, repro=args.repro, jobs=args.jobs,
                                          functions=functions, time_budget=args.time_budget,
-                                         profile=args.profile, quiet=True, extra=extra), verbose=args.verbose)
+                                         profile=args.profile, quiet=True, extra=extra, catalogs=catalogs,
+                                         catalog_only=args.catalog_only), verbose=args.verbose)
         if args.html and report and Path(report).is_file():
             from scanprops.results import page
 
@@ -56,6 +60,12 @@ def merge(args) -> int:
     from scanprops import grading
 
     return grading.merge_main(args)
+
+
+def new_problem(args) -> int:
+    from scanprops import scaffold
+
+    return scaffold.main(args)
 
 
 def bundle(args) -> int:
@@ -78,6 +88,11 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--require-sandbox", default=None, metavar="LAYER,...",
                        help="refuse to run code under test without these kernel layers: landlock, seccomp, "
                        "netns, subreaper (see the README's threat model)")
+        p.add_argument("--catalog", action="append", default=[], metavar="PATH_OR_MODULE",
+                       help="also verify the rows of this problem pack (a folder with __init__.py defining ROWS, "
+                       "a package's dotted name, or an installed pack's name; repeatable; docs/problem-packs.md)")
+        p.add_argument("--catalog-only", action="store_true",
+                       help="only the rows of the packs --catalog names (not the built-in ones)")
 
     p = sub.add_parser("check", help="verify one module (a learner's run)",
                        description="Verify FILE against the catalog: the same run as `pytest -n auto --impl FILE`. "
@@ -115,6 +130,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("folders", nargs="+", metavar="DIR")
     p.add_argument("--out", required=True, metavar="DIR", help="where the combined tables go")
     p.set_defaults(run=merge)
+
+    p = sub.add_parser("new-problem", help="write the skeleton of a problem pack's row, its modules and tests",
+                       description="Write the skeleton of a new row NAME into a problem pack (a folder; created "
+                       "when absent): NAME.py (its oracle, inputs, budget, edge cases), a reference function, a "
+                       "wrong and an alternative module, and the pack's tests. docs/problem-packs.md.")
+    p.add_argument("name", metavar="NAME", help="the function's name, as learners will define it")
+    p.add_argument("--pack", default="problems", metavar="FOLDER", help="the pack's folder (default ./problems)")
+    p.set_defaults(run=new_problem)
 
     for platform in bundled():
         p = sub.add_parser(f"{platform.name}-bundle", help=f"write the autograder folder {platform.name} expects")

@@ -17,9 +17,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanprops import confinement, isolation, jsonfile, profiles, report, submissions
+from scanprops import confinement, isolation, jsonfile, packs, profiles, report, submissions
 from scanprops.catalog import function_names
-from scanprops.runner import GRACE_S, pytest_args, run_isolated
+from scanprops.runner import GRACE_S, catalog_specs, pytest_args, run_isolated
 
 # A run of one submission holds a pytest process and a sandboxed child, each with JAX loaded:
 # about 1.5 GB together at the catalog's large sizes, so memory as well as cores bounds `--jobs`.
@@ -53,27 +53,31 @@ def default_jobs() -> int:
     return max(1, min(cores, int(memory_gb // MEMORY_PER_RUN_GB)))
 
 
-def _key(sub: submissions.Submission, harness: str, args, functions) -> dict:
+def run_rows(args) -> packs.Rows:
+    """The rows this grading run verifies: the built-in ones and the packs --catalog names."""
+    return packs.load(catalog_specs(getattr(args, "catalog", None)), only=getattr(args, "catalog_only", False))
+
+
+def _key(sub: submissions.Submission, harness: str, args, functions, rows: packs.Rows) -> dict:
     """What a stored grade depends on; any change regrades (points do not: the result files are
-    rewritten from the stored report every time)."""
+    rewritten from the stored report every time). A pack's files count: a changed oracle regrades."""
     return {"harness": harness, "environment": report.versions(), "sha256": sub.digest(),
+            "catalogs": {p.name: p.digest() for p in rows.packs}, "catalog_only": getattr(args, "catalog_only", False),
             "functions": sorted(functions or []), "profile": args.profile or "", "time_budget": args.time_budget,
             "require_sandbox": getattr(args, "require_sandbox", None) or ""}
 
 
-def _failed_run(sub: submissions.Submission, why: str) -> dict:
-    from scanprops.catalog import CATALOG
-
-    return report.build(str(sub.module), [p.name for p in CATALOG], {}, {p.name for p in CATALOG},
-                        report.versions(), error=why)
+def _failed_run(sub: submissions.Submission, why: str, rows: packs.Rows) -> dict:
+    return report.build(str(sub.module), rows.names, {}, set(rows.names), report.versions(), error=why)
 
 
 def grade_one(sub: submissions.Submission, folder: Path, harness: str, args,
-              functions: list[str] | None) -> tuple[dict, float, bool]:
+              functions: list[str] | None, rows: packs.Rows | None = None) -> tuple[dict, float, bool]:
     """The submission's JSON report, the seconds its run took, and whether it was stored already.
-    `functions`: the catalog functions to verify (None: all)."""
+    `functions`: the catalog functions to verify (None: all); `rows`: the run's rows (run_rows)."""
+    rows = run_rows(args) if rows is None else rows
     folder.mkdir(parents=True, exist_ok=True)
-    key = _key(sub, harness, args, functions)
+    key = _key(sub, harness, args, functions, rows)
     if not args.force and submissions.already_graded(folder, key):
         stamp = json.loads((folder / "graded.json").read_text())
         return json.loads((folder / "report.json").read_text()), stamp.get("seconds", 0.0), True
@@ -83,14 +87,16 @@ def grade_one(sub: submissions.Submission, folder: Path, harness: str, args,
     required = getattr(args, "require_sandbox", None)
     run = run_isolated(pytest_args(str(sub.module), report=str(folder / "report.json"), jobs=0,
                                    functions=functions, time_budget=budget, profile=args.profile,
-                                   extra=("--require-sandbox", required) if required else ()),
+                                   extra=("--require-sandbox", required) if required else (),
+                                   catalogs=catalog_specs(getattr(args, "catalog", None)),
+                                   catalog_only=getattr(args, "catalog_only", False)),
                        folder / "log.txt", deadline_s=budget + GRACE_S)
     try:
         found = json.loads((folder / "report.json").read_text())
     except (OSError, ValueError):
         why = (f"the run was stopped after {run.seconds:.0f} s (time budget {budget:g} s)" if run.killed else
                f"the run ended with exit status {run.status} and wrote no report")
-        found = _failed_run(sub, f"{why}; see log.txt")
+        found = _failed_run(sub, f"{why}; see log.txt", rows)
         report.write(folder / "report.json", found)
     jsonfile.write(folder / "graded.json", {**key, "seconds": round(run.seconds, 1)})
     return found, run.seconds, False
@@ -111,23 +117,23 @@ def sandbox_unmet(required: str | None) -> str | None:
             "available, or require fewer.")
 
 
-def plan(args):
+def plan(args, rows: packs.Rows | None = None):
     """The grading plan and the functions to verify: those the plan gives points, narrowed by
-    --functions. A function worth nothing is not run at all."""
+    --functions. A function worth nothing is not run at all. `rows`: the run's rows (run_rows)."""
     from scanprops import points
-    from scanprops.catalog import CATALOG
 
-    config = points.load(args.config)
+    rows = run_rows(args) if rows is None else rows
+    config = points.load(args.config, catalog=rows.rows)
     if args.functions:
         try:
-            names = function_names(args.functions)
+            names = function_names(args.functions, rows.rows)
         except ValueError as exc:
             raise points.ConfigError("--functions", args.functions, str(exc).removeprefix("--functions: ")) from None
         config = config.only(names)
     graded = [f.name for f in config.graded]
     if not graded:
         raise points.ConfigError(config.source, "points", "no function is worth any points; nothing to grade")
-    return config, (graded if len(graded) < len(CATALOG) else None)
+    return config, (graded if len(graded) < len(rows.rows) else None)
 
 
 def write_results(found: dict, folder: Path, config, seconds: float) -> tuple[float, float]:
@@ -192,9 +198,10 @@ def main(args) -> int:
         if args.shard:
             index, count = submissions.parse_shard(args.shard)
             found = [s for s in found if submissions.in_shard(s, index, count)]
-        config, functions = plan(args)
+        catalog = run_rows(args)
+        config, functions = plan(args, catalog)
         unmet = sandbox_unmet(args.require_sandbox)
-    except (submissions.SubmissionsError, points.ConfigError, ValueError) as exc:
+    except (submissions.SubmissionsError, points.ConfigError, packs.PackError, ValueError) as exc:
         print(f"scanprops grade: {exc}", file=sys.stderr)
         return 4
     if unmet:
@@ -210,7 +217,7 @@ def main(args) -> int:
                   console=console) as progress:
         task = progress.add_task("grading", total=len(found))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(grade_one, s, out / s.name, harness, args, functions): s for s in found}
+            futures = {pool.submit(grade_one, s, out / s.name, harness, args, functions, catalog): s for s in found}
             for future in as_completed(futures):
                 sub = futures[future]
                 result, seconds, cached = future.result()

@@ -278,8 +278,31 @@ def _inside(path: str | Path, folder: Path) -> bool:
         return False
 
 
+# The problem packs' folders this process loaded (scanprops/packs.py): answer keys like impls/.
+# Append-only: nothing can take a folder back out, so a child can only ever be refused more.
+_PACK_KEYS: list[Path] = []
+
+
+def add_answer_key(folder: str | Path) -> None:
+    """Treat `folder` (a problem pack's package) as the answer key: no submission's child may
+    read or import anything in it, from the next child started on; modules inside it (the pack's
+    own reference and known-wrong modules) run in a trusted child, as impls/ does."""
+    folder = Path(folder).resolve()
+    if folder not in _PACK_KEYS:
+        _PACK_KEYS.append(folder)
+
+
+def answer_keys() -> tuple[str, ...]:
+    """Every folder of the answer key: the checkout's impls/ and the loaded packs' folders."""
+    return tuple(str(f) for f in ([ANSWER_KEY] if ANSWER_KEY else []) + _PACK_KEYS)
+
+
+def _pack_of(path: str | Path) -> Path | None:
+    return next((f for f in _PACK_KEYS if _inside(path, f)), None)
+
+
 def _is_answer_key(path: str | Path) -> bool:
-    return ANSWER_KEY is not None and _inside(path, ANSWER_KEY)
+    return (ANSWER_KEY is not None and _inside(path, ANSWER_KEY)) or _pack_of(path) is not None
 
 
 def module_ref(module: Any, label: str | None = None) -> ModuleRef:
@@ -301,7 +324,7 @@ def module_ref(module: Any, label: str | None = None) -> ModuleRef:
     if found is not None and found.origin not in (None, "namespace"):
         location = Path(found.origin)
         base = location.parent.parent if location.name == "__init__.py" else location.parent
-        trusted = top == "impls" and _is_answer_key(location)
+        trusted = (top == "impls" and _is_answer_key(location)) or _pack_of(location) is not None
         return ModuleRef(spec, label, trusted, (str(base),))
     if origin and os.path.isfile(origin):  # e.g. a module loaded from a file under another name
         return module_ref(origin, label)
@@ -629,6 +652,7 @@ class Executor:
         self._runner = _Process("runner", self.memory_mb)
         self._trusted: bool | None = None
         self._cache_dir: str | None = None  # the running child's compilation cache folder
+        self._refused: tuple | None = None  # the running child's hidden folders and trusted root
         self._cache_dirs: dict[tuple, str | None] = {}  # (cache folders, module) -> its children's folder
         self._loaded: set[str] = set()
         self._verdict: SubmissionError | None = None  # tampering or the answer key: for good
@@ -826,8 +850,8 @@ class Executor:
             # The judge's cache folder is as unreadable as the answer key: it holds the oracle's
             # gradients (scanprops/grad_store.py).
             "path": _child_path(ref), "trusted": bool(ref and ref.trusted),
-            "trusted_root": str(ROOT) if ref is not None and ref.trusted and ROOT else None,
-            "harness_dirs": HARNESS_DIRS + ((cache.judge,) if cache is not None else ()),
+            "trusted_root": _trusted_root(ref),
+            "harness_dirs": _hidden(cache),
             "parent_pid": os.getpid(), "cpu_devices": _cpu_device_count(), "memory_mb": self.memory_mb,
             "cpu_s": int(_env_float("SCANPROPS_CHILD_CPU_S", cpu_default)),
             "file_mb": FILE_MB, "tasks": TASKS, "compile_cache": cache_dir,
@@ -837,9 +861,12 @@ class Executor:
     def _request(self, ref: ModuleRef, request, deadline: float, function: str) -> wire.Ok:
         """`request` (a wire record) to the child for `ref`, started afresh and the module
         imported first where needed; its Ok reply (the other replies raised)."""
+        # a pack loaded since this child started, or another pack's trusted module: a new child
+        refused = (_hidden(self.limits.cache), _trusted_root(ref))
         if (not self._child.alive() or self._trusted != ref.trusted
-                or self._cache_dir != self.cache_folder(ref)
+                or self._cache_dir != self.cache_folder(ref) or self._refused != refused
                 or ref.spec not in self._loaded and len(self._loaded) >= RECYCLE_AFTER_MODULES):
+            self._refused = refused
             self._cache_dir = self.cache_folder(ref)
             self._loaded = set()
             self._blobs = {}  # programs of the modules the last child imported (a file may have changed)
@@ -940,6 +967,21 @@ class Executor:
 def _span_key(spec: str, function: str, case: Case) -> bytes:
     """The calls of one function on one input, as `Executor.printed` finds their output."""
     return hashlib.sha1(pickle.dumps((spec, function, case))).digest()
+
+
+def _hidden(cache: compile_cache.Folders | None) -> tuple[str, ...]:
+    """What no submission's child may read: the judge's folders, the packs' (answer keys too)
+    and the judge's cache folder (it holds the oracle's gradients)."""
+    return tuple(dict.fromkeys(HARNESS_DIRS + tuple(str(f) for f in _PACK_KEYS)
+                               + ((cache.judge,) if cache is not None else ())))
+
+
+def _trusted_root(ref: ModuleRef | None) -> str | None:
+    """What a trusted child (the harness's own or a pack's reference and known-wrong modules)
+    may read besides its import path: the checkout, or (an installed harness) the module's base."""
+    if ref is None or not ref.trusted:
+        return None
+    return str(ROOT) if ROOT is not None else (ref.path[0] if ref.path else None)
 
 
 def _keep(path: Path | None, blob: bytes) -> None:

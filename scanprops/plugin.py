@@ -18,6 +18,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -25,6 +26,9 @@ from scanprops import compile_cache, confinement, devices, evidence, isolation, 
 from scanprops.failure import PropertyFailure
 from scanprops.limits import RunLimits
 from scanprops.props.family import split_test_id
+
+if TYPE_CHECKING:  # (the rows import Hypothesis and the strategies: not at start-up of every pytest run)
+    from scanprops.packs import Rows
 
 KEY = "scanprops"
 TEST_MODULE = "test_properties.py"  # the property tests' module, props/test_properties.py
@@ -43,6 +47,9 @@ class State:
     results: dict = field(default_factory=dict)  # problem -> family -> entry
     missing: set = field(default_factory=set)
     chosen: frozenset | None = None  # --functions (None: the whole catalog)
+    catalogs: tuple = ()  # --catalog, resolved where pytest was invoked (scanprops/packs.py)
+    catalog_only: bool = False
+    rows: Rows | None = None  # the run's rows: built-in and packs' (scanprops/packs.py)
     final: dict | None = None  # the report, once computed
     sandbox: dict | None = None  # the kernel's layers the controller's import probe child applied
     repro_files: list = field(default_factory=list)  # --scan-repro: the scripts written
@@ -74,6 +81,12 @@ def pytest_addoption(parser):
                     help="JAX's persistent compilation cache, so that the next run loads programs instead of "
                     "compiling them (default on, unless SCANPROPS_COMPILE_CACHE=0; folder: $SCANPROPS_CACHE_DIR, "
                     "else $XDG_CACHE_HOME/scanprops, else ~/.cache/scanprops; see scanprops/compile_cache.py)")
+    group.addoption("--catalog", action="append", default=[], metavar="PATH_OR_MODULE",
+                    help="also verify the rows of this problem pack: a folder holding __init__.py that defines "
+                    "ROWS, a package's dotted name, or an installed pack's name (repeatable; docs/problem-packs.md)")
+    group.addoption("--catalog-only", action="store_true", default=False,
+                    help="verify only the rows of the packs --catalog names (not the built-in rows, nor "
+                    "installed packs)")
     group.addoption("--require-sandbox", default=None, metavar="LAYER,...",
                     help="refuse to run code under test unless its process could apply these kernel layers "
                     "(landlock, seccomp, netns, subreaper; see scanprops/confinement.py); default: "
@@ -94,7 +107,7 @@ def pytest_load_initial_conftests(early_config, parser, args):
     given = list(early_config.invocation_params.args)
     if (
         early_config.inipath is None
-        and "--impl" in given
+        and any(a in given or any(g.startswith(a + "=") for g in given) for a in ("--impl", "--catalog"))
         and project.is_file()
         and (here / "props" / "families.py").is_file()
         and not os.environ.get("SCANPROPS_REEXEC")
@@ -122,7 +135,8 @@ def _active(config) -> bool:
     """Only in scanprops' own project (or when asked with --impl): the plugin is installed
     into the environment, and must not touch other projects' test runs."""
     root = Path(str(config.rootpath))
-    return bool(config.getoption("impl")) or (root / "props" / "families.py").is_file()
+    return (bool(config.getoption("impl")) or bool(config.getoption("catalog"))
+            or (root / "props" / "families.py").is_file())
 
 
 def pytest_configure(config):
@@ -147,32 +161,41 @@ def pytest_configure(config):
     compile_cache.use(limits.cache)  # before anything compiles
     isolation.start(limits)
     devices.force_cpu_devices(config.getoption("cpu_devices"))
-    from scanprops.catalog import CATALOG
+    from scanprops import packs
 
     if _is_worker(config):
         given = config.workerinput
         state = State(spec=given["scanprops_spec"], resolved=given["scanprops_resolved"], profile=profile,
                       provided=frozenset(given["scanprops_provided"]),
-                      signature_problems=dict(given["scanprops_signatures"]), limits=limits)
+                      signature_problems=dict(given["scanprops_signatures"]), limits=limits,
+                      catalogs=tuple(given["scanprops_catalogs"]), catalog_only=given["scanprops_catalog_only"])
     else:
-        state = State(spec=spec, resolved=loading.resolve(spec, Path(config.invocation_params.dir)),
-                      profile=profile, limits=limits)
+        here = Path(config.invocation_params.dir)
+        state = State(spec=spec, resolved=loading.resolve(spec, here), profile=profile, limits=limits,
+                      catalogs=tuple(loading.resolve(c, here) if (here / c).exists() else c
+                                     for c in config.getoption("catalog")),
+                      catalog_only=config.getoption("catalog_only"))
+    try:  # a loaded pack's folder joins the answer key: no child started from now on can read it
+        state.rows = packs.load(state.catalogs, only=state.catalog_only)
+    except packs.PackError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    rows = state.rows.rows
     config.stash[_STATE] = state
     if not _is_worker(config):
         try:
-            _probe(state, CATALOG)
+            _probe(state, rows)
         except (loading.ImplLoadError, isolation.SubmissionError) as exc:
             isolation.close()
             if config.getoption("scan_report"):
-                names = [p.name for p in CATALOG]
+                names = [p.name for p in rows]
                 report.write(config.getoption("scan_report"),
                              report.build(spec, names, {}, set(), _environment(state), error=str(exc)))
             raise pytest.UsageError(str(exc)) from None
         if getattr(config.option, "dist", "no") != "no":  # xdist: the workers' children do the calls
             isolation.close()
         config.pluginmanager.register(ResultCollector(config), "scanprops-results")
-    state.missing = {p.name for p in CATALOG if p.name not in state.provided}
-    state.chosen = _chosen_functions(config, CATALOG)
+    state.missing = {p.name for p in rows if p.name not in state.provided}
+    state.chosen = _chosen_functions(config, rows)
 
 
 def _chosen_functions(config, catalog) -> frozenset | None:
@@ -244,6 +267,8 @@ def pytest_configure_node(node):
     node.workerinput["scanprops_provided"] = sorted(state.provided)
     node.workerinput["scanprops_signatures"] = dict(state.signature_problems)
     node.workerinput["scanprops_limits"] = state.limits.to_json()
+    node.workerinput["scanprops_catalogs"] = list(state.catalogs)
+    node.workerinput["scanprops_catalog_only"] = state.catalog_only
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -251,10 +276,26 @@ def pytest_ignore_collect(collection_path, config):
     state = config.stash.get(_STATE, None)
     if state is None or state.resolved == loading.DEFAULT_IMPL:
         return None
-    own_tests = Path(str(config.rootpath)) / "tests"
-    if collection_path == own_tests or collection_path.parent == own_tests:  # an initial path, or its files
-        return True
+    for own in ("tests", "examples"):  # the harness's own tests, and the example pack's
+        folder = Path(str(config.rootpath)) / own
+        if collection_path == folder or folder in collection_path.parents:  # an initial path, or its files
+            return True
     return None
+
+
+def pytest_generate_tests(metafunc):
+    """props/test_properties.py::test_property, once per (family, row) of the run's rows (the
+    built-in catalog and the packs --catalog names), with the id `family-row`."""
+    if metafunc.definition.name != "test_property" or Path(str(metafunc.definition.path)).name != TEST_MODULE:
+        return
+    from scanprops import packs
+    from scanprops.props.registry import pairs
+
+    state = metafunc.config.stash.get(_STATE, None)
+    rows = state.rows.rows if state is not None and state.rows is not None else packs.load().rows
+    metafunc.parametrize(("family", "problem"), [
+        pytest.param(family, problem, id=family.test_id(problem), marks=pytest.mark.family(family.name))
+        for family, problem in pairs(rows)])
 
 
 def _environment(state: State) -> dict:
@@ -289,8 +330,12 @@ def pytest_report_header(config):
     env = {**report.versions(), **devices.describe()}
     what = "the reference implementations" if state.resolved == loading.DEFAULT_IMPL else state.spec
     missing = f"; missing: {', '.join(sorted(state.missing))}" if state.missing else ""
+    rows = state.rows
+    built_in = len(rows.rows) - sum(len(p.rows) for p in rows.packs)
+    from_packs = "".join(f", pack {p.name} ({len(p.rows)}: {p.folder})" for p in rows.packs)
     return [
         f"scanprops: verifying {what}{missing}",
+        f"scanprops: rows: {built_in} built-in{from_packs}",
         f"scanprops: jax {env['jax']}, jaxlib {env['jaxlib']}, flax {env['flax']}, backend {env['backend']} "
         f"with {env['devices']} device(s) {env['device_kinds']}; hypothesis profile '{state.profile}'",
         "scanprops: compile cache " + ("off" if state.limits.cache is None else
@@ -305,7 +350,7 @@ def seam(request):
 
     state = _state(request.config)
     return Seam(isolation.module_ref(state.resolved, state.spec), state.spec, provided=state.provided,
-                signature_problems=state.signature_problems)
+                signature_problems=state.signature_problems, catalog=state.rows.rows)
 
 
 @pytest.fixture
@@ -428,10 +473,8 @@ def pytest_sessionfinish(session, exitstatus):
     if _is_worker(config) or _STATE not in config.stash:
         return
     state = _state(config)
-    from scanprops.catalog import CATALOG
-
     missing = state.missing if state.chosen is None else state.missing & state.chosen  # not asked: skipped
-    full = report.build(state.spec, [p.name for p in CATALOG], state.results, missing, _environment(state))
+    full = report.build(state.spec, state.rows.names, state.results, missing, _environment(state))
     status = int(session.exitstatus)
     if status not in (0, 5) and full["verdict"] == "pass":  # fail closed: never a pass by accident
         full["verdict"] = "error"

@@ -25,13 +25,24 @@ def props_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0]).resolve()
 
 
+def catalog_specs(given: list[str] | None) -> list[str]:
+    """`--catalog` values as the pytest run is to read them: a folder made absolute (the run may
+    start elsewhere), a module or installed pack's name unchanged."""
+    return [str(Path(c).resolve()) if Path(c).exists() else c for c in (given or [])]
+
+
 def pytest_args(impl: str, *, report: str | None = None, repro: str | None = None, jobs: str | int = "auto",
                 functions=None,
                 time_budget: float | None = None, profile: str | None = None, quiet: bool = True,
-                extra: tuple = ()) -> list[str]:
-    """pytest's arguments for verifying `impl` (a .py path) on the packaged property tests."""
+                extra: tuple = (), catalogs: tuple | list = (), catalog_only: bool = False) -> list[str]:
+    """pytest's arguments for verifying `impl` (a .py path) on the packaged property tests, with
+    the rows of the problem packs `catalogs` names (scanprops/packs.py)."""
     props = props_dir()
     args = ["-c", str(SETTINGS), "--rootdir", str(props.parent), "--impl", impl, "--only-provided"]
+    for catalog in catalogs:
+        args += ["--catalog", catalog]
+    if catalog_only:
+        args += ["--catalog-only"]
     if str(jobs) not in ("0", "1"):
         args += ["-n", str(jobs)]
     else:

@@ -31,19 +31,21 @@ class Seam:
 
     `module` is a dotted name, a .py path or a module object of the harness's own (its tests);
     `provided` (function names) is what the import probe found, when known; otherwise the child
-    is asked once.
+    is asked once, about `catalog` (the run's rows; the built-in catalog when empty).
     """
 
     module: Any
     label: str
     provided: frozenset[str] | None = None
     signature_problems: dict[str, str] = field(default_factory=dict)
+    catalog: tuple = ()  # the run's rows (scanprops/packs.py); empty: the built-in catalog
     _memo: dict[bytes, Outcome] = field(default_factory=dict)
 
     def _inspect(self) -> None:
         from scanprops.catalog import CATALOG
 
-        info = isolation.executor().inspect(self.module, {p.name: (p.argnames, p.signature) for p in CATALOG})
+        rows = self.catalog or CATALOG
+        info = isolation.executor().inspect(self.module, {p.name: (p.argnames, p.signature) for p in rows})
         self.provided = frozenset(info["provided"])
         self.signature_problems = info["signature"]
 

@@ -108,8 +108,8 @@ mkdir -p /autograder/results
         (out / name).chmod(0o755)
     archive = out.with_suffix(".zip")
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-        for path in sorted(out.iterdir()):  # the files at the archive's root, as Gradescope requires
-            info = zipfile.ZipInfo(path.name)
+        for path in sorted(p for p in out.rglob("*") if p.is_file()):  # at the archive's root, as Gradescope requires
+            info = zipfile.ZipInfo(str(path.relative_to(out)))  # (and the packs shipped, in catalogs/)
             info.external_attr = (0o755 if path.name in ("setup.sh", "run_autograder") else 0o644) << 16
             zipped.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
     return archive

@@ -1,0 +1,267 @@
+"""`scanprops new-problem NAME`: the skeleton of a problem pack's row, its reference, a wrong and
+an alternative module, and the pack's tests (docs/problem-packs.md walks through filling it in).
+
+The pack is a folder (`--pack`, default ./problems): `__init__.py` lists its problems and builds
+ROWS from them; each problem is a module NAME.py holding its row (oracle, inputs, budget, edge
+cases) through the public API (scanprops.pack); reference.py holds every problem's reference
+function; wrong/ and alt/ a module each; tests/test_pack.py grades them all from the command
+line. The oracle of a new row raises NotImplementedError until it is written, so the pack does
+not load before then, and says so (scanprops.pack.validate).
+"""
+from __future__ import annotations
+
+import ast
+import keyword
+from pathlib import Path
+
+
+class ScaffoldError(Exception):
+    """What keeps the skeleton from being written; the message says why."""
+
+
+INIT = '''"""A problem pack (docs/problem-packs.md): `scanprops check FILE --catalog THIS_FOLDER`."""
+from importlib import import_module
+
+PROBLEMS = []  # one module of this folder per problem; `scanprops new-problem NAME` adds to it
+ROWS = tuple(import_module(f".{name}", __name__).ROW for name in PROBLEMS)
+'''
+
+ROW = '''"""The row `{name}` (written by `scanprops new-problem`; fill in every TODO, docs/problem-packs.md).
+
+Contract (TODO: say it in the words a learner reads): {name}(xs) takes xs of shape (N,) and
+returns an array of shape (N,).
+"""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from scanprops.pack import STEPS, Budget, Case, Out, Pitfall, arrays, rng, row
+
+
+def oracle(xp, xs):
+    """The contract as a plain Python loop: xp is NumPy (float64) for values and jax.numpy (under
+    x64) for gradients, so use xp's functions and never assign into an array."""
+    raise NotImplementedError("{name}: write the oracle, a Python loop over xs")  # TODO
+
+
+@st.composite
+def cases(draw, length=None, like=None):
+    """xs of length N from the harness's long-tailed pool; `like`: the same shapes as that case,
+    `length`: that N (the `structure` property)."""
+    n = like["xs"].shape[0] if like is not None else draw(STEPS.sizes())
+    return Case.of(xs=draw(arrays((n if length is None else length,))))
+
+
+def large(salt, length=None):
+    """One input at the large size (every property runs large(0))."""
+    n = STEPS.big() if length is None else length
+    return Case.of(xs=rng(salt, "{name}").uniform(-2, 2, n).astype(np.float32))
+
+
+EDGE_CASES = (  # run first by every property. TODO: the inputs where a plausible bug shows
+    Case.of(xs=np.zeros((0,), np.float32)),
+    Case.of(xs=np.array([1.5], np.float32)),
+    Case.of(xs=np.array([1.0, -2.0, 3.0, 0.5], np.float32)),
+)
+
+
+def budget(case):
+    """The rounding a float32 result may carry (scanprops/tolerance.py). TODO: one addition per
+    step on operands at most the partial sums of |xs| is a running sum's; say what yours does."""
+    xs = np.abs(np.asarray(case["xs"], np.float64))
+    return Budget(steps=len(xs), width=1, scale=np.cumsum(xs) if len(xs) else 0.0)
+
+
+PITFALLS: tuple[Pitfall, ...] = ()  # TODO: Pitfall(name, advice, a mistaken oracle) for each known mistake
+
+ROW = row(name="{name}", signature="{name}(xs)", oracle=oracle, cases=cases, edge_cases=EDGE_CASES, large=large,
+          out=lambda case: Out(case["xs"].shape), budget=budget, differentiable=("xs",), loop_length="N",
+          pitfalls=PITFALLS)
+'''
+
+REFERENCE_HEAD = '''"""The pack's reference implementations (its answer key: no submission can read this folder)."""
+import jax  # noqa: F401
+import jax.numpy as jnp  # noqa: F401
+'''
+
+REFERENCE = '''
+
+def {name}(xs):
+    raise NotImplementedError("{name}: the reference solution")  # TODO: with lax.scan
+'''
+
+WRONG = '''"""{name} with a plausible learner bug (TODO: write one, and say which property catches it)."""
+import jax.numpy as jnp
+
+BUG = {{"function": "{name}", "caught_by": "oracle", "pitfall": "", "passes": ("shape",),
+       "why": "TODO: the bug in one line"}}
+
+
+def {name}(xs):
+    return jnp.zeros_like(xs)  # TODO: a real mistake (a reversed scan, an off-by-one, an exclusive sum)
+'''
+
+ALT = '''"""{name} written in another style than the reference (TODO: e.g. fori_loop instead of scan)."""
+import jax  # noqa: F401
+import jax.numpy as jnp  # noqa: F401
+
+
+def {name}(xs):
+    raise NotImplementedError("{name}: a second correct solution")  # TODO
+'''
+
+# The pack's tests, the same text as examples/scan_pack/tests/test_pack.py (tests/test_packs.py checks).
+PACK_TEST = '''"""The pack proves itself through the command line alone (no private name of the harness): the
+reference and the alternative pass every property of every function, and each known-wrong
+module fails the property its BUG names, with its pitfall's words, and still passes the ones it
+lists. Every module is copied out of the pack first and graded as a learner's file would be
+(`scanprops grade --catalog`), so the sandbox that refuses the pack's folder to submissions is the
+one they run in."""
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+PACK = Path(__file__).resolve().parents[1]
+WRONG = sorted(p for p in (PACK / "wrong").glob("*.py") if not p.name.startswith("_"))
+CORRECT = [PACK / "reference.py", *sorted(p for p in (PACK / "alt").glob("*.py") if not p.name.startswith("_"))]
+
+
+def bug_of(path: Path) -> dict:
+    """A wrong module's BUG, read from its source (a literal: the module is a learner's file)."""
+    tree = ast.parse(path.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "BUG" for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{path.name} declares no BUG")
+
+
+def grade_all(folder: Path, out: Path) -> dict[str, dict]:
+    """Every module of the pack, copied into `folder` and graded once into `out`: {name: report}."""
+    for path in CORRECT + WRONG:
+        shutil.copyfile(path, folder / path.name)
+    done = subprocess.run([sys.executable, "-m", "scanprops.cli", "grade", str(folder), "--out", str(out),
+                           "--catalog", str(PACK), "--catalog-only", "--jobs", "2"],
+                          capture_output=True, text=True, timeout=1500)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return {p.stem: json.loads((out / p.stem / "report.json").read_text()) for p in CORRECT + WRONG}
+
+
+def faults_of_correct(report: dict) -> list[str]:
+    """What keeps a correct module's report from passing everything ([] when it does)."""
+    faults = [] if report["verdict"] == "pass" else [f"verdict {report['verdict']}"]
+    for name, problem in report["problems"].items():
+        bad = {f: p["verdict"] for f, p in problem["properties"].items() if p["verdict"] != "pass"}
+        if problem["verdict"] != "pass" or not problem["properties"] or bad:
+            faults.append(f"{name}: {problem['verdict']} {bad}")
+    return faults
+
+
+def faults_of_wrong(report: dict, bug: dict) -> list[str]:
+    """What keeps a wrong module's report from showing exactly its BUG ([] when it does)."""
+    properties = report["problems"][bug["function"]]["properties"]
+    caught = properties.get(bug["caught_by"], {"verdict": "not run", "message": ""})
+    faults = [] if report["verdict"] == "fail" else [f"verdict {report['verdict']}"]
+    if caught["verdict"] != "fail":
+        faults.append(f"{bug['caught_by']} is {caught['verdict']}, not fail")
+    elif bug["pitfall"] not in caught["message"]:
+        faults.append(f"{bug['caught_by']}'s message lacks {bug['pitfall']!r}: {caught['message'][:500]}")
+    faults += [f"{f} is {properties[f]['verdict']}, not pass" for f in bug["passes"]
+               if properties[f]["verdict"] != "pass"]
+    faults += [f"{n} is {p['verdict']}, not missing" for n, p in report["problems"].items()
+               if n != bug["function"] and p["verdict"] != "missing"]
+    return faults
+
+
+def test_the_pack_proves_both_directions(tmp_path):
+    """One grading run (one test, so that a parallel run grades the class once): the correct
+    modules pass everything, each wrong one fails exactly as its BUG says."""
+    folder, out = tmp_path / "submissions", tmp_path / "grades"
+    folder.mkdir()
+    reports = grade_all(folder, out)
+    faults = [f"{p.stem}: {f}" for p in CORRECT for f in faults_of_correct(reports[p.stem])]
+    faults += [f"{p.stem}: {f}" for p in WRONG for f in faults_of_wrong(reports[p.stem], bug_of(p))]
+    rows = reports[CORRECT[0].stem]["problems"]
+    wrong_per_row = {name: sum(bug_of(p)["function"] == name for p in WRONG) for name in rows}
+    faults += [f"{name}: {n} wrong module(s); each row needs two" for name, n in wrong_per_row.items() if n < 2]
+    faults += [] if len(CORRECT) >= 2 else ["no alternative: alt/ needs a correct module in another style"]
+    assert not faults, "\\n".join(faults)
+'''
+
+
+def new_problem(*, name: str, pack: Path) -> list[Path]:
+    """Write the skeleton of the row `name` into the pack folder `pack` (created when absent);
+    the files written. ScaffoldError when the name is no function name or the pack has it."""
+    if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
+        raise ScaffoldError(f"{name!r} is not a function name (letters, digits and underscores, not a keyword)")
+    pack = Path(pack)
+    init = pack / "__init__.py"
+    if pack.exists() and not pack.is_dir():
+        raise ScaffoldError(f"{pack} is a file; name a folder for the pack")
+    if init.exists():
+        problems = _problems(init)
+        if name in problems:
+            raise ScaffoldError(f"{pack} already has the problem {name}")
+    else:
+        problems = []
+    if (pack / f"{name}.py").exists():
+        raise ScaffoldError(f"{pack / (name + '.py')} exists already")
+    written = []
+    for folder in (pack, pack / "wrong", pack / "alt", pack / "tests"):
+        folder.mkdir(parents=True, exist_ok=True)
+    if not init.exists():
+        init.write_text(INIT)
+    _write(init, INIT.replace("PROBLEMS = []", f"PROBLEMS = {[*problems, name]!r}") if not problems
+           else init.read_text().replace(f"PROBLEMS = {problems!r}", f"PROBLEMS = {[*problems, name]!r}"), written)
+    _write(pack / f"{name}.py", ROW.format(name=name), written)
+    reference = pack / "reference.py"
+    _write(reference, (reference.read_text() if reference.exists() else REFERENCE_HEAD) + REFERENCE.format(name=name),
+           written)
+    for folder, text in (("wrong", WRONG), ("alt", ALT)):
+        if not (pack / folder / "__init__.py").exists():
+            _write(pack / folder / "__init__.py", "", written)
+        _write(pack / folder / f"{name}_todo.py", text.format(name=name), written)
+    if not (pack / "tests" / "test_pack.py").exists():
+        _write(pack / "tests" / "test_pack.py", PACK_TEST, written)
+    return written
+
+
+def _problems(init: Path) -> list[str]:
+    """The PROBLEMS list of a pack's __init__.py (ScaffoldError if it has none the scaffold wrote)."""
+    for node in ast.parse(init.read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "PROBLEMS" for t in node.targets):
+            try:
+                found = ast.literal_eval(node.value)
+            except ValueError:
+                break
+            if isinstance(found, list) and init.read_text().count(f"PROBLEMS = {found!r}") == 1:
+                return found
+    raise ScaffoldError(f"{init} has no `PROBLEMS = [...]` list written by scanprops new-problem; add the new "
+                        "row to its ROWS by hand (the files are the same)")
+
+
+def _write(path: Path, text: str, written: list[Path]) -> None:
+    path.write_text(text)
+    written.append(path)
+
+
+def main(args) -> int:
+    import sys
+
+    pack = Path(args.pack)
+    try:
+        written = new_problem(name=args.name, pack=pack)
+    except ScaffoldError as exc:
+        print(f"scanprops new-problem: {exc}", file=sys.stderr)
+        return 4
+    for path in written:
+        print(f"  wrote {path}")
+    print(f"next: write the oracle in {pack / (args.name + '.py')}, the reference in {pack / 'reference.py'}, a wrong "
+          f"and an alternative module; then `scanprops check {pack / 'reference.py'} --catalog {pack}` and "
+          f"`pytest {pack / 'tests'}` (docs/problem-packs.md)")
+    return 0
