@@ -15,7 +15,7 @@ the oracle's memo of gradients), and prints:
 - seconds: `compile` (tracing, lowering and backend compiles, both processes; `of which judge`:
   in this process, the oracles' side), `run` (requests to
   the child, less the compiling in them: running code under test and the pipe), `oracle` (oracle
-  values and gradients, less their compiling), `budget` (the tolerances: some walk the oracle's
+  values and gradients, less their compiling), `allowance` (the tolerances: some walk the oracle's
   trajectory), `rest` (Hypothesis, comparisons, messages), `total`;
 - `ex/s` for the harness, and beside it, for the same row and property, a plain Hypothesis test
   as a first attempt would write it (`naive`): `@given` with sizes drawn freely from the same
@@ -52,7 +52,7 @@ import numpy as np
 
 COLUMNS = ("function", "property", "verdict", "examples", "shapes", "compiles", "hits", "compile s", "of which judge",
            "run s",
-           "oracle s", "budget s", "rest s", "total s", "ex/s", "naive ex", "naive shapes", "naive compiles",
+           "oracle s", "allowance s", "rest s", "total s", "ex/s", "naive ex", "naive shapes", "naive compiles",
            "naive s", "naive ex/s", "naive fails", "speedup")
 NAIVE_RTOL, NAIVE_ATOL = 1e-4, 1e-6  # what a first attempt picks: a fixed relative tolerance
 
@@ -143,7 +143,7 @@ def child_stats() -> dict:
 # --- the harness, instrumented ------------------------------------------------------------------------
 @contextlib.contextmanager
 def instrumented(tally):
-    """Time the seam's calls, the oracle and the budgets; count the examples each property checks."""
+    """Time the seam's calls, the oracle and the allowances; count the examples each property checks."""
     from scanprops import expect
     from scanprops.props import checking
 
@@ -178,10 +178,10 @@ def instrumented(tally):
 
 
 @contextlib.contextmanager
-def timed_budget(problem, tally):
-    original = problem.budget
+def timed_allowance(problem, tally):
+    original = problem.allowance
 
-    def budget(case):
+    def allowance(case):
         before = tally.take(reset=False)["compile_s"]
         start = time.perf_counter()
         try:
@@ -190,11 +190,11 @@ def timed_budget(problem, tally):
             CURRENT[-1].budget_wall += time.perf_counter() - start
             CURRENT[-1].budget_compile += tally.take(reset=False)["compile_s"] - before
 
-    object.__setattr__(problem, "budget", budget)  # a frozen dataclass: the benchmark's own patch
+    object.__setattr__(problem, "allowance", allowance)  # a frozen dataclass: the benchmark's own patch
     try:
         yield
     finally:
-        object.__setattr__(problem, "budget", original)
+        object.__setattr__(problem, "allowance", original)
 
 
 def timed_seam_class():
@@ -225,7 +225,7 @@ def measure_harness(problem, family: str, seam, tally) -> Measure:
     CURRENT.append(m)
     start = time.perf_counter()
     try:
-        with timed_budget(problem, tally):
+        with timed_allowance(problem, tally):
             FAMILIES[family].check(problem, seam)
     except PropertyFailure:
         m.verdict = "FAIL"

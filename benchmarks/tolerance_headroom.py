@@ -9,7 +9,7 @@ large-size input and the long-tailed draws included):
   whose result is near 0, lr = 0 say, makes any absolute allowance look large);
 - `admits at large`: the same on the row's explicit large-size input alone;
 - for `grad`, a second line (`floor`): the same draws judged by the floor of
-  scanprops/tolerance.py `grad_budget` alone, without the reverse pass's magnitudes.
+  scanprops/tolerance.py `grad_allowance` alone, without the reverse pass's magnitudes.
 
     python -m benchmarks.tolerance_headroom [--examples 100] [--impl impls.reference] [-k NAME]
                                             [--sizes default|thorough] [--families grad,vmap]
@@ -42,7 +42,7 @@ WORST: dict[tuple[str, str], float] = {}
 ADMITS: dict[tuple[str, str], list[float]] = {}
 CURRENT: list[tuple[str, str]] = []
 _within = families.within
-_grad_budget = families.grad_budget
+_grad_allowance = families.grad_allowance
 _oracle_grad = expect.grad
 # For `grad` the property asks for the reverse pass's magnitudes only where the floor alone
 # fails, and for the perturbed runs' spread only where those fail too; here the full rule (all
@@ -57,16 +57,16 @@ def recording_grad(problem, case, wrt, cot):
     return _oracle_grad(problem, case, wrt, cot)
 
 
-def recording_grad_budget(value, expected, magnitudes=None, spread=None):
+def recording_grad_allowance(value, expected, magnitudes=None, spread=None):
     if magnitudes is not None:  # the property's later looks: the answer is the same as below
-        return _grad_budget(value, expected, magnitudes, spread)
-    FLOOR[:] = [_grad_budget(value, expected).atol(GRAD_FACTOR)]
+        return _grad_allowance(value, expected, magnitudes, spread)
+    FLOOR[:] = [_grad_allowance(value, expected).atol(GRAD_FACTOR)]
     k = GRADIENT["leaf"]
     GRADIENT["leaf"] += 1
     mag = jax.tree_util.tree_leaves(expect.grad_magnitudes(*GRADIENT["request"]))[k]
     spread = jax.tree_util.tree_leaves(expect.grad_spread(*GRADIENT["request"]))[k]
     assert mag.shape == np.shape(expected) == spread.shape, "leaves met out of order"
-    return _grad_budget(value, expected, mag, spread)
+    return _grad_allowance(value, expected, mag, spread)
 
 
 def recording_within(actual, expected, atol):
@@ -102,7 +102,7 @@ def admits_at_large(problem) -> float:
 
     case = problem.large(0)
     expected = checking.leaves(expect.value(problem, case))
-    atol = np.asarray(problem.budget(case).atol())
+    atol = np.asarray(problem.allowance(case).atol())
     size = max(float(np.max(np.abs(np.asarray(e, np.float64)), initial=0.0)) for e in expected)
     return float(np.max(atol)) / size if size else float("nan")
 
@@ -122,7 +122,7 @@ def main() -> None:
     settings.register_profile(name, parent=settings.get_profile("thorough"), max_examples=args.examples)
     settings.load_profile(name)
     families.within = recording_within
-    families.grad_budget = recording_grad_budget
+    families.grad_allowance = recording_grad_allowance
     expect.grad = recording_grad
     seam = Seam(importlib.import_module(args.impl), args.impl)
     print(f"{'function':<22} {'property':<10} {'worst / allowed':>16} {'admits (rel)':>13} "

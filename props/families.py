@@ -19,7 +19,7 @@ from scanprops.props.checking import call, defined, form_blame, leaves, named_le
 from scanprops.props.family import Family, always
 from scanprops.seam import Grad, Jaxpr, Jit, OnDevice, Seam, Single, Vmap
 from scanprops.strategies.pools import STRUCTURE_LENGTHS
-from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, grad_budget, within
+from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Allowance, grad_allowance, within
 
 VMAP_BATCH = 3
 DEVICE_DRAWS = 3  # drawn inputs `devices` checks, besides the explicit ones (see `devices`)
@@ -31,13 +31,13 @@ def oracle(problem: Problem, seam: Seam, max_examples: int | None = None) -> Non
         actual = call(seam, problem, "oracle", case).value
         expected = expect.value(problem, case)
         require_same_shapes(problem, "oracle", case, expected, actual)
-        budget = problem.budget(case)
-        atol = budget.atol()
+        allowance = problem.allowance(case)
+        atol = allowance.atol()
         got, want = defined(problem, actual), defined(problem, expected)
         if not all(within(a, e, atol) for a, e in zip(leaves(got), leaves(want))):
             hint = form_blame(seam, problem, case, atol) or pitfall_hint(problem, case, actual, expected, atol)
             raise mismatch(problem.name, "oracle", case, ORACLE.headline,
-                           want, got, budget, hint=hint, steps=problem.steps)
+                           want, got, allowance, hint=hint, steps=problem.steps)
 
     checking.hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
 
@@ -74,14 +74,14 @@ def pre_update(problem: Problem, seam: Seam, max_examples: int | None = None) ->
         actual = call(seam, problem, "pre_update", case).value
         expected = expect.value(problem, case)
         require_same_shapes(problem, "pre_update", case, expected, actual)
-        budget = problem.budget(case)
-        atol = np.broadcast_to(budget.atol(), expected.shape)[part]
+        allowance = problem.allowance(case)
+        atol = np.broadcast_to(allowance.atol(), expected.shape)[part]
         if not within(actual[part], expected[part], atol):
-            sub = Budget(budget.steps, budget.width, np.broadcast_to(budget.scale, expected.shape)[part])
+            sub = Allowance(allowance.steps, allowance.width, np.broadcast_to(allowance.scale, expected.shape)[part])
             raise mismatch(problem.name, "pre_update", case, PRE_UPDATE.headline,
                            expected[part], actual[part], sub, expected_label="pre-update losses, float64 oracle",
                            hint=pitfall_hint(problem, case, actual, expected,
-                                             np.broadcast_to(budget.atol(), expected.shape)),
+                                             np.broadcast_to(allowance.atol(), expected.shape)),
                            steps=problem.steps and problem.steps.cut())
 
     checking.hypothesis_check(problem.cases(), check, problem.examples(), max_examples=max_examples)
@@ -100,10 +100,10 @@ def with_witness(draw, problem: Problem):
 def jit(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
     def compare(case: Case, eager, jitted) -> None:
         require_same_shapes(problem, "jit", case, eager, jitted)
-        budget = problem.budget(case)
-        if not all(within(j, e, budget.atol(TRANSFORM_FACTOR)) for j, e in zip(leaves(jitted), leaves(eager))):
+        allowance = problem.allowance(case)
+        if not all(within(j, e, allowance.atol(TRANSFORM_FACTOR)) for j, e in zip(leaves(jitted), leaves(eager))):
             raise mismatch(problem.name, "jit", case, JIT.headline,
-                           leaves(eager)[0], leaves(jitted)[0], budget, TRANSFORM_FACTOR,
+                           leaves(eager)[0], leaves(jitted)[0], allowance, TRANSFORM_FACTOR,
                            expected_label="f called without jit", actual_label="jax.jit(f)",
                            hint="Results that change under jit usually come from Python side effects or "
                            "state captured at trace time (a global counter, a cached value).",
@@ -129,7 +129,7 @@ def grad(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
     def check(case: Case) -> None:
         out = problem.out(case)
         cot = expect.cotangent_for(out.shape)
-        budget = problem.budget(case)
+        allowance = problem.allowance(case)
         wrt = tuple(w for w in problem.differentiable if w not in case.omitted())  # an omitted one is a constant
         actual = call(seam, problem, "grad", case, Grad(wrt, cot)).value
         expected = expect.grad(problem, case, wrt, cot)
@@ -140,16 +140,16 @@ def grad(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                             f"  expected:  {[n for n, _ in exp_leaves]}", f"  got:       {[n for n, _ in act_leaves]}")
             for j, ((name, exp), (_, act)) in enumerate(zip(exp_leaves, act_leaves)):
                 require_same_shapes(problem, "grad", case, exp, act)
-                gbudget = grad_budget(budget, exp)
-                right = within(act, exp, gbudget.atol(GRAD_FACTOR))
+                gallowance = grad_allowance(allowance, exp)
+                right = within(act, exp, gallowance.atol(GRAD_FACTOR))
                 if not right:  # that was the floor alone: the full scale can only allow more
                     magnitudes = named_leaves(arg, expect.grad_magnitudes(problem, case, wrt, cot)[i])[j][1]
-                    gbudget = grad_budget(budget, exp, magnitudes)
-                    right = within(act, exp, gbudget.atol(GRAD_FACTOR))
+                    gallowance = grad_allowance(allowance, exp, magnitudes)
+                    right = within(act, exp, gallowance.atol(GRAD_FACTOR))
                 if not right:
                     spread = named_leaves(arg, expect.grad_spread(problem, case, wrt, cot)[i])[j][1]
-                    gbudget = grad_budget(budget, exp, magnitudes, spread)
-                    right = within(act, exp, gbudget.atol(GRAD_FACTOR))
+                    gallowance = grad_allowance(allowance, exp, magnitudes, spread)
+                    right = within(act, exp, gallowance.atol(GRAD_FACTOR))
                 if not right:
                     nonfinite = not np.all(np.isfinite(act))
                     hint = ("the gradient is not finite: a NaN/inf in an unused branch (jnp.where) still "
@@ -157,7 +157,7 @@ def grad(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
                             "a zero gradient means the argument does not reach the result (hard-coded, "
                             "ignored, or stop_gradient)" if not np.any(act) and np.any(exp) else "")
                     what = f"the gradient with respect to `{name}` differs from the oracle's"
-                    raise mismatch(problem.name, "grad", case, what, exp, act, gbudget, GRAD_FACTOR,
+                    raise mismatch(problem.name, "grad", case, what, exp, act, gallowance, GRAD_FACTOR,
                                    expected_label=f"d vdot(c, oracle)/d {name}, float64",
                                    actual_label=f"jax.grad, cotangent c = {cot.ravel()[:4].tolist()}...",
                                    hint=hint, how=Grad(wrt, cot), detail={"argument": i, "leaf": name, "index": j})
@@ -179,11 +179,11 @@ def vmap(problem: Problem, seam: Seam, max_examples: int | None = None) -> None:
         for i, (case, single) in enumerate(zip(batch, singles)):
             got = tuple(m[i] for m in mapped) if isinstance(mapped, tuple) else mapped[i]
             require_same_shapes(problem, "vmap", case, single, got)
-            budget = problem.budget(case)
-            if not all(within(g, s, budget.atol(TRANSFORM_FACTOR)) for g, s in zip(leaves(got), leaves(single))):
+            allowance = problem.allowance(case)
+            if not all(within(g, s, allowance.atol(TRANSFORM_FACTOR)) for g, s in zip(leaves(got), leaves(single))):
                 raise mismatch(problem.name, "vmap", case,
                                f"jax.vmap(f) over {len(batch)} inputs differs from f on input {i} alone",
-                               leaves(single)[0], leaves(got)[0], budget, TRANSFORM_FACTOR,
+                               leaves(single)[0], leaves(got)[0], allowance, TRANSFORM_FACTOR,
                                expected_label="f on this input alone", actual_label=f"row {i} of vmap(f)",
                                hint="Results that change under vmap usually come from reducing over the "
                                "wrong axis (axis=0 or a full sum where the batch is not the leading one).",
@@ -214,12 +214,12 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
                             how=OnDevice(i), detail={"devices": len(visible)})
             results.append((device, out.value))
         expected = expect.value(problem, case)
-        budget = problem.budget(case)  # once per input: the rows' budgets walk the oracle's trajectory
-        # Every device is held to the oracle, within the value budget, as a plain call is.
+        allowance = problem.allowance(case)  # once per input: the rows' allowances walk the oracle's trajectory
+        # Every device is held to the oracle, within the value allowance, as a plain call is.
         wrong = []
         for device, value in results:
             require_same_shapes(problem, "devices", case, expected, value)
-            if not all(within(a, e, budget.atol()) for a, e in zip(leaves(defined(problem, value)),
+            if not all(within(a, e, allowance.atol()) for a, e in zip(leaves(defined(problem, value)),
                                                                    leaves(defined(problem, expected)))):
                 wrong.append((device, value))
         if wrong:
@@ -228,7 +228,7 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
                      f"on {', '.join(str(d) for d, _ in wrong)} of {len(visible)} devices")
             try:
                 uncommitted = call(seam, problem, "devices", case).value
-                plain_right = all(within(a, e, budget.atol()) for a, e in zip(
+                plain_right = all(within(a, e, allowance.atol()) for a, e in zip(
                     leaves(defined(problem, uncommitted)), leaves(defined(problem, expected))))
             except PropertyFailure:
                 plain_right = False
@@ -238,7 +238,7 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
                     "the same call with uncommitted inputs is wrong too (the `oracle` property says more).")
             raise mismatch(problem.name, "devices", case,
                            f"the result with inputs committed to {device} differs from the Python-loop oracle "
-                           f"({where})", defined(problem, expected), defined(problem, value), budget,
+                           f"({where})", defined(problem, expected), defined(problem, value), allowance,
                            actual_label=f"inputs committed to {device}", hint=hint, steps=problem.steps,
                            how=OnDevice(visible.index(device)), detail={"devices": len(visible)})
         # And the devices agree with each other: bit for bit among forced CPU devices.
@@ -246,11 +246,11 @@ def devices(problem: Problem, seam: Seam, max_examples: int | None = None) -> No
         for device, value in results[1:]:
             same = (all(np.array_equal(a, b, equal_nan=True) for a, b in zip(leaves(value), leaves(first)))
                     if bitwise else
-                    all(within(a, b, budget.atol(TRANSFORM_FACTOR)) for a, b in zip(leaves(value), leaves(first))))
+                    all(within(a, b, allowance.atol(TRANSFORM_FACTOR)) for a, b in zip(leaves(value), leaves(first))))
             if not same:
                 raise mismatch(problem.name, "devices", case,
                                f"the result on {device} differs from the one on {first_device}",
-                               leaves(first)[0], leaves(value)[0], None if bitwise else budget,
+                               leaves(first)[0], leaves(value)[0], None if bitwise else allowance,
                                TRANSFORM_FACTOR, expected_label=str(first_device), actual_label=str(device),
                                hint="identical CPU devices must agree bit for bit" if bitwise else "",
                                steps=problem.steps, how=OnDevice(visible.index(device)),
@@ -295,17 +295,17 @@ def structure(problem: Problem, seam: Seam, max_examples: int | None = None) -> 
                         "  hint:      part of the loop is a Python `for` that unrolls at trace time; move it "
                         "into the scan body.", how=Jaxpr(), detail={"pair": (short, long)})
         # The program judged is the one that must compute the result: a loop beside the real work
-        # (a decoy) is not enough. Each compiled result is within the value budget of the exact one.
+        # (a decoy) is not enough. Each compiled result is within the value allowance of the exact one.
         for case, stats in ((short, a), (long, b)):
             if stats.value is None:
                 continue
             expected = expect.value(problem, case)
             require_same_shapes(problem, "structure", case, expected, stats.value)
-            budget = problem.budget(case)
+            allowance = problem.allowance(case)
             got, want = defined(problem, stats.value), defined(problem, expected)
-            if not all(within(x, e, budget.atol()) for x, e in zip(leaves(got), leaves(want))):
+            if not all(within(x, e, allowance.atol()) for x, e in zip(leaves(got), leaves(want))):
                 raise mismatch(problem.name, "structure", case, "the compiled program that holds the loop does not "
-                               "compute the oracle's result", want, got, budget,
+                               "compute the oracle's result", want, got, allowance,
                                expected_label="the Python-loop oracle",
                                actual_label="the compiled program (jax.jit(f))",
                                hint="The loop in the program must be the one that computes the result.",

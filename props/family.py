@@ -24,9 +24,13 @@ def always(problem: Problem) -> bool:
 class Family:
     """One property family.
 
-    >>> Family(name="oracle", check=oracle, applies=always,
-    ...        checks="agrees with a plain Python-loop oracle on generated inputs",
-    ...        headline="the result differs from the Python-loop oracle")
+    >>> def oracle(problem, seam, max_examples=None): ...   # raises PropertyFailure when it fails
+    >>> ORACLE = Family(name="oracle", check=oracle, applies=always,
+    ...                 checks="agrees with a plain Python-loop oracle on generated inputs",
+    ...                 headline="the result differs from the Python-loop oracle")
+    >>> from scanprops.catalog import BY_NAME
+    >>> ORACLE.applies(BY_NAME["ema"]), ORACLE.test_id(BY_NAME["ema"])
+    (True, 'oracle-ema')
     """
 
     name: str

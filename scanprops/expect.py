@@ -68,7 +68,7 @@ def grad(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarr
 
 def grad_magnitudes(problem: Problem, case: Case, wrt: tuple[str, ...], cotangent: np.ndarray) -> tuple:
     """For each entry of `grad`, the magnitude of what its reverse pass subtracts there, which
-    the gradient's rounding allowance is scaled by (scanprops/tolerance.py `grad_budget`).
+    the gradient's rounding allowance is scaled by (scanprops/tolerance.py `grad_allowance`).
 
     The cotangent c has mixed signs by design (a gradient that drops a term must not hide), and
     its signs make the contributions of the loop's steps cancel: under c, terms of size 1 may sum
@@ -78,7 +78,7 @@ def grad_magnitudes(problem: Problem, case: Case, wrt: tuple[str, ...], cotangen
     |vjp(c)| nor than |vjp(|c|)|. (A magnitude that also removed the signs inside the Jacobians,
     the reverse pass evaluated on absolute values, was tried: through a recurrent weight of mixed
     signs it grows like || |W| ||^T, 1e74 at T = 80, while rounding errors propagate through W,
-    not |W|; the floor of `grad_budget` covers that cancellation.) Asked for only where the
+    not |W|; the floor of `grad_allowance` covers that cancellation.) Asked for only where the
     floor alone would fail the gradient, since a larger scale can only pass more: a passing run
     pays nothing for it."""
     return _remembered("magnitudes", problem, case, wrt, cotangent)

@@ -13,7 +13,7 @@ import numpy as np
 from scanprops.call import How
 from scanprops.cases import Case, describe
 from scanprops.steps import Divergence, StepAxis, first_divergence
-from scanprops.tolerance import Budget, errors
+from scanprops.tolerance import Allowance, errors
 
 
 class PropertyFailure(AssertionError):
@@ -62,7 +62,7 @@ def mismatch(
     what: str,
     expected: Any,
     actual: Any,
-    budget: Budget | None,
+    allowance: Allowance | None,
     factor: float = 1.0,
     expected_label: str = "Python-loop oracle, float64",
     actual_label: str = "",
@@ -77,7 +77,7 @@ def mismatch(
     step over its allowance. `how` and `detail`: how the failing call was made (a reproduction
     script repeats it)."""
     abs_err, rel_err, where = errors(actual, expected)
-    atol = None if budget is None else budget.atol(factor)
+    atol = None if allowance is None else allowance.atol(factor)
     divergence = None
     if steps is not None:
         divergence = first_divergence(steps, case, expected, actual, 0.0 if atol is None else atol)
@@ -89,8 +89,8 @@ def mismatch(
         f"  error:     max abs {abs_err:.3g}" + (f" at index {list(where)}" if where else "")
         + f", max rel {rel_err:.3g}",
     ]
-    if budget is not None:
-        lines.append(f"  allowed:   abs {budget.describe(factor, where)}  (see scanprops/tolerance.py)")
+    if allowance is not None:
+        lines.append(f"  allowed:   abs {allowance.describe(factor, where)}  (see scanprops/tolerance.py)")
     if divergence is not None:
         lines.append(divergence.text)
     if hint:

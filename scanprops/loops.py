@@ -20,7 +20,7 @@ It checks `f(init, xs)`, which must return what `lax.scan(body, init, xs)` retur
 carry and the stacked outputs), against the Python loop over `body` run in float64 (x64), the
 harness's oracle for scan, and then the same under `jax.jit`, `jax.grad` and `jax.vmap`, with the
 harness's tolerances (scanprops/tolerance.py: n = steps x width roundings of operands the size
-of the loop's largest value, unless `budget` says otherwise) and its failure messages.
+of the loop's largest value, unless `allowance` says otherwise) and its failure messages.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from scanprops.cases import Case
 from scanprops.compat import x64
 from scanprops.expect import cotangent_for
 from scanprops.failure import mismatch, plain
-from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Budget, grad_budget, within
+from scanprops.tolerance import GRAD_FACTOR, TRANSFORM_FACTOR, Allowance, grad_allowance, within
 
 __all__ = ["assert_matches_loop"]
 
@@ -40,22 +40,22 @@ TRANSFORMS = ("value", "jit", "grad", "vmap")
 
 
 def assert_matches_loop(f: Callable, body: Callable, init: Any, xs: Any, *, width: int = 1,
-                        budget: Budget | None = None, transforms: tuple[str, ...] = TRANSFORMS,
+                        allowance: Allowance | None = None, transforms: tuple[str, ...] = TRANSFORMS,
                         name: str | None = None) -> None:
     """Raise AssertionError (a PropertyFailure, with the harness's learner message) unless `f`
     agrees with the Python loop over `body`:
 
-    - `value`: f(init, xs) equals the loop (float64) within the value budget;
+    - `value`: f(init, xs) equals the loop (float64) within the value allowance;
     - `jit`: jax.jit(f) equals f within twice it (XLA may reorder sums);
     - `grad`: the gradient of vdot(c, f(init, xs)) (c a fixed mixed-sign cotangent per output)
       with respect to every leaf of init and xs equals the loop's float64 gradient, within
-      GRAD_FACTOR times a budget scaled by the gradient's own size (float leaves only);
+      GRAD_FACTOR times an allowance scaled by the gradient's own size (float leaves only);
     - `vmap`: jax.vmap(f) over three inputs of these shapes (these, xs reversed in time, xs
       rotated by one step) equals f on each alone.
 
     `init` and `xs` are pytrees (xs' leaves share their leading axis, the loop's length N);
-    `width`: the terms each step sums (a matrix-vector product of size H: H); `budget`: the
-    allowance instead of Budget(steps=N + 1, width=width, scale=the loop's largest value);
+    `width`: the terms each step sums (a matrix-vector product of size H: H); `allowance`: the
+    allowance instead of Allowance(steps=N + 1, width=width, scale=the loop's largest value);
     `transforms`: which of the four to check; `name`: the function's name in messages.
 
     >>> assert_matches_loop(lambda c, xs: jax.lax.scan(step, c, xs), step, 0.0, jnp.arange(4.0))
@@ -71,7 +71,7 @@ def assert_matches_loop(f: Callable, body: Callable, init: Any, xs: Any, *, widt
     length = int(np.shape(leaves[0])[0]) if leaves else 0
     expected = _loop(body, init, xs)
     actual = _run(name, "value", case, lambda: f(init, xs))
-    allowance = budget or Budget(steps=length + 1, width=width, scale=_largest(init, xs, expected))
+    allowance = allowance or Allowance(steps=length + 1, width=width, scale=_largest(init, xs, expected))
     _compare(name, "value", case, expected, actual, allowance, 1.0, "the Python loop over body, float64",
              hint=_reversed_hint(body, init, xs, actual, allowance))
     if "jit" in transforms:
@@ -132,7 +132,7 @@ def _run(name: str, family: str, case: Case, call: Callable) -> Any:
     return jax.tree_util.tree_map(lambda a: np.asarray(a), out)
 
 
-def _compare(name: str, family: str, case: Case, expected: Any, actual: Any, budget: Budget, factor: float,
+def _compare(name: str, family: str, case: Case, expected: Any, actual: Any, allowance: Allowance, factor: float,
              expected_label: str, actual_label: str = "", hint: str = "") -> None:
     import jax
 
@@ -150,12 +150,12 @@ def _compare(name: str, family: str, case: Case, expected: Any, actual: Any, bud
         if np.shape(w) != np.shape(g):
             raise plain(name, family, case, "the result has another shape than the loop's",
                         f"  expected:  shape {np.shape(w)}", f"  got:       shape {np.shape(g)}")
-        if not within(g, w, budget.atol(factor)):
-            raise mismatch(name, family, case, f"the result differs from {expected_label}", w, g, budget, factor,
+        if not within(g, w, allowance.atol(factor)):
+            raise mismatch(name, family, case, f"the result differs from {expected_label}", w, g, allowance, factor,
                            expected_label=expected_label, actual_label=actual_label, hint=hint)
 
 
-def _reversed_hint(body: Callable, init: Any, xs: Any, actual: Any, budget: Budget) -> str:
+def _reversed_hint(body: Callable, init: Any, xs: Any, actual: Any, allowance: Allowance) -> str:
     """A hint when f matches the loop run last to first."""
     import jax
 
@@ -165,7 +165,7 @@ def _reversed_hint(body: Callable, init: Any, xs: Any, actual: Any, budget: Budg
         got = jax.tree_util.tree_leaves((actual[0], actual[1]))
     except Exception:  # noqa: BLE001  (only a hint)
         return ""
-    atol = budget.atol()
+    atol = allowance.atol()
     same = len(got) == len(backwards) and all(np.shape(g) == np.shape(b) and within(g, b, atol)
                                               for g, b in zip(got, backwards))
     if same and not all(within(f, b, atol) for f, b in zip(forwards, backwards)):
@@ -196,10 +196,10 @@ def _check_grad(f, body, init, xs, name, case, allowance) -> None:
                                       jax.grad(loop, argnums=(0, 1))(_as64(init), _as64(xs)))
     for (path, w), g in zip(jax.tree_util.tree_flatten_with_path(want)[0], jax.tree_util.tree_leaves(got)):
         which = ("init" if path[0].idx == 0 else "xs") + jax.tree_util.keystr(path[1:])
-        gbudget = grad_budget(allowance, w)
-        if np.shape(g) != np.shape(w) or not within(g, w, gbudget.atol(GRAD_FACTOR)):
+        gallowance = grad_allowance(allowance, w)
+        if np.shape(g) != np.shape(w) or not within(g, w, gallowance.atol(GRAD_FACTOR)):
             raise mismatch(name, "grad", case, f"the gradient with respect to `{which}` differs from the loop's",
-                           w, g, gbudget, GRAD_FACTOR, expected_label=f"d vdot(c, loop)/d {which}, float64",
+                           w, g, gallowance, GRAD_FACTOR, expected_label=f"d vdot(c, loop)/d {which}, float64",
                            actual_label="jax.grad of f",
                            hint="a zero gradient means the argument does not reach the result (stop_gradient, "
                            "a NumPy round trip)" if not np.any(g) and np.any(w) else "")

@@ -10,7 +10,7 @@ Everything a row needs, from one module (the names below are stable; `__all__` l
 
 - the row itself: `row(...)` (keyword arguments only), `Out` (an output's shape and dtype),
   `Pitfall` (a known mistake, recognised by a mistaken oracle), `Case` (one input);
-- its tolerance model: `Budget` (n = steps x width roundings of operands of size `scale`, or a
+- its tolerance model: `Allowance` (n = steps x width roundings of operands of size `scale`, or a
   `running=` error bound computed along the oracle's own path), `growth`, `U32`
   (scanprops/tolerance.py has the reasoning);
 - its inputs, from the harness's own building blocks: size axes with long tails and large sizes
@@ -25,7 +25,7 @@ A row, from an empty folder (the whole example is examples/scan_pack/):
 
 >>> import numpy as np
 >>> from hypothesis import strategies as st
->>> from scanprops.pack import STEPS, Budget, Case, Out, arrays, row, validate
+>>> from scanprops.pack import STEPS, Allowance, Case, Out, arrays, row, validate
 >>> def prefix_max(xp, xs):                          # the oracle: a plain Python loop, float64
 ...     best, out = -np.inf, []
 ...     for x in xs:
@@ -37,7 +37,7 @@ A row, from an empty folder (the whole example is examples/scan_pack/):
 ...     n = like["xs"].shape[0] if like is not None else draw(STEPS.sizes())
 ...     return Case.of(xs=draw(arrays((n if length is None else length,))))
 >>> ROW = row(name="prefix_max", signature="prefix_max(xs)", oracle=prefix_max, cases=cases,
-...           out=lambda case: Out(case["xs"].shape), budget=lambda case: Budget(1, 1, 1.0),
+...           out=lambda case: Out(case["xs"].shape), allowance=lambda case: Allowance(1, 1, 1.0),
 ...           edge_cases=(Case.of(xs=np.array([1.0, -2.0, 3.0], np.float32)),), loop_length="N")
 >>> validate(ROW)                                    # nothing to say: the row is consistent
 """
@@ -69,13 +69,13 @@ from scanprops.strategies.pools import (
     scalar32,
     unit_floats,
 )
-from scanprops.tolerance import U32, Budget, growth
+from scanprops.tolerance import U32, Allowance, growth
 
 __all__ = [
     # the row
     "row", "validate", "RowError", "Problem", "Out", "Pitfall", "Case", "POSITIONAL", "KEYWORD", "OMITTED",
     # tolerance models
-    "Budget", "growth", "U32",
+    "Allowance", "growth", "U32",
     # strategy building blocks
     "Axis", "Signatures", "STEPS", "WIDTHS", "HIDDEN", "FEATURES", "arrays", "decades", "scaled",
     "float32_arrays", "unit_floats", "powers_of_two", "contraction_bound", "memory_rate", "scalar32", "rng",
@@ -94,7 +94,7 @@ class RowError(ValueError):
 
 
 def row(*, name: str, signature: str, oracle: Callable[..., Any], cases: Callable[..., Any],
-        out: Out | tuple[Out, ...] | Callable[[Case], Any], budget: Budget | Callable[[Case], Budget],
+        out: Out | tuple[Out, ...] | Callable[[Case], Any], allowance: Allowance | Callable[[Case], Allowance],
         edge_cases: tuple[Case, ...] = (), large: Callable[..., Case] | None = None,
         static: tuple[str, ...] = (), differentiable: tuple[str, ...] = (), loop_length: str | None = None,
         losses: slice | None = None, pitfalls: tuple[Pitfall, ...] = (), may_not_terminate: bool = False,
@@ -119,7 +119,7 @@ def row(*, name: str, signature: str, oracle: Callable[..., Any], cases: Callabl
       input of the same shapes (jit's witness, vmap's batch), `length` for a loop of that length.
     - `out`: the exact `Out` (shape, dtype) of the result, or a function of the case giving it
       (a tuple of Out for a tuple result).
-    - `budget`: a `Budget` (or a function of the case giving one): the rounding the float32
+    - `allowance`: an `Allowance` (or a function of the case giving one): the rounding the float32
       result may carry, never a tolerance tuned to an implementation.
     - `edge_cases`: inputs every property runs first; `large(salt, length=None)`: one input at
       every axis's large size (each property runs `large(0)`).
@@ -128,19 +128,19 @@ def row(*, name: str, signature: str, oracle: Callable[..., Any], cases: Callabl
 
     >>> import numpy as np
     >>> from hypothesis import strategies as st
-    >>> from scanprops.pack import Budget, Case, Out, unit_floats, row
+    >>> from scanprops.pack import Allowance, Case, Out, unit_floats, row
     >>> def cases(length=None, like=None):               # a scalar x: no shapes to keep alike
     ...     return unit_floats().map(lambda x: Case.of(x=np.float32(x)))
     >>> ROW = row(name="double", signature="double(x)", oracle=lambda xp, x: 2 * x, cases=cases,
-    ...           out=Out(()), budget=Budget(steps=1, width=1, scale=2.0), differentiable=("x",),
+    ...           out=Out(()), allowance=Allowance(steps=1, width=1, scale=2.0), differentiable=("x",),
     ...           edge_cases=(Case.of(x=np.float32(0.0)), Case.of(x=np.float32(-1.5))))
     >>> ROW.name, ROW.argnames
     ('double', ('x',))
     """
     shape_rule = out if callable(out) else (lambda case, fixed=out: fixed)
-    allowance = budget if callable(budget) else (lambda case, fixed=budget: fixed)
+    allowance = allowance if callable(allowance) else (lambda case, fixed=allowance: fixed)
     problem = Problem(name=name, seed=seed, signature=signature, oracle=oracle, cases=cases, out=shape_rule,
-                      budget=allowance, edge_cases=tuple(edge_cases), large=large, static=tuple(static),
+                      allowance=allowance, edge_cases=tuple(edge_cases), large=large, static=tuple(static),
                       differentiable=tuple(differentiable), loop_length=loop_length, losses=losses,
                       pitfalls=tuple(pitfalls), may_not_terminate=may_not_terminate, stress=stress,
                       stress_examples=tuple(stress_examples), count_cap=count_cap, oracle_leaves=oracle_leaves,
@@ -157,13 +157,17 @@ def validate(problem: Any, where: str = "") -> None:
     that does not parse or names another function, argument names (static, differentiable) the
     signature lacks, an oracle, a pitfall or a strategy that cannot be called as the properties
     call them, and, on every explicit input (the edge cases and `large(0)`), arguments that are
-    not the signature's, an oracle that raises, a result whose shapes are not `out`'s, a budget
-    that is not a Budget. Nothing here runs code under test.
+    not the signature's, an oracle that raises, a result whose shapes are not `out`'s, an allowance
+    that is not an Allowance. Nothing here runs code under test.
 
+    >>> import numpy as np
+    >>> from scanprops.pack import Allowance, Case, Out, row, unit_floats
+    >>> def cases(length=None, like=None):
+    ...     return unit_floats().map(lambda x: Case.of(x=np.float32(x)))
     >>> validate(row(name="double", signature="twice(x)", oracle=lambda xp, x: 2 * x, cases=cases,
-    ...              out=Out((3,)), budget=Budget(1, 1, 2.0), edge_cases=(Case.of(x=np.float32(1.0)),)))
+    ...              out=Out((3,)), allowance=Allowance(1, 1, 2.0), edge_cases=(Case.of(x=np.float32(1.0)),)))
     Traceback (most recent call last):
-    RowError: catalog row 'double' is not usable:
+    scanprops.pack.RowError: catalog row 'double' is not usable:
       - signature 'twice(x)' names the function twice, not double
     """
     name = getattr(problem, "name", repr(problem))
@@ -225,7 +229,7 @@ def _field_faults(problem: Problem, argnames: tuple[str, ...], faults: list[str]
     elif not _binds(problem.oracle, np, *argnames):
         faults.append(f"oracle cannot be called as oracle{call}: it takes the array module first, then the "
                       "signature's arguments in order")
-    for field in ("out", "budget"):
+    for field in ("out", "allowance"):
         if not callable(getattr(problem, field)):
             faults.append(f"{field} is neither a value nor a function of the case")
     for field in ("static", "differentiable"):
@@ -262,7 +266,7 @@ def _field_faults(problem: Problem, argnames: tuple[str, ...], faults: list[str]
         faults.append("large must be a function large(salt, length=None) returning a Case")
     if not problem.edge_cases and problem.large is None:
         faults.append("no explicit input: give edge_cases (they run first in every property, and are where the "
-                      "oracle, out and budget are checked against each other here) or large")
+                      "oracle, out and allowance are checked against each other here) or large")
     if problem.loop_length is not None and not isinstance(problem.loop_length, str):
         faults.append("loop_length names what cases(length=...) sets (e.g. 'N'), as a string")
 
@@ -293,7 +297,7 @@ def _example_faults(problem: Problem, argnames: tuple[str, ...], faults: list[st
         with np.errstate(all="ignore"):
             result = _attempt(faults, f"the oracle on {label}", problem.oracle, np, *[as64(v) for v in case.values])
         want = _attempt(faults, f"out({label})", problem.out, case)
-        allowed = _attempt(faults, f"budget({label})", problem.budget, case)
+        allowed = _attempt(faults, f"allowance({label})", problem.allowance, case)
         if want is not None:
             wanted = list(want) if isinstance(want, tuple) else [want]
             if not all(isinstance(w, Out) for w in wanted):
@@ -313,8 +317,8 @@ def _example_faults(problem: Problem, argnames: tuple[str, ...], faults: list[st
                         if tuple(np.shape(g)) != tuple(w.shape):
                             faults.append(f"the oracle on {label} returns shape {tuple(np.shape(g))}, out says "
                                           f"{tuple(w.shape)}")
-        if allowed is not None and not isinstance(allowed, Budget):
-            faults.append(f"budget({label}) is a {type(allowed).__name__}, not a Budget")
+        if allowed is not None and not isinstance(allowed, Allowance):
+            faults.append(f"allowance({label}) is a {type(allowed).__name__}, not an Allowance")
 
 
 def _attempt(faults: list[str], what: str, fn: Callable, *args: Any, **kwargs: Any) -> Any:

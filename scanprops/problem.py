@@ -9,7 +9,7 @@ import numpy as np
 
 from scanprops.cases import KEYWORD, OMITTED, Case
 from scanprops.steps import StepAxis
-from scanprops.tolerance import Budget
+from scanprops.tolerance import Allowance
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Problem:
     oracle: Callable[..., Any]  # (xp, *args) -> result; a Python loop, run in float64
     cases: Callable[..., Any]  # cases(length=None, like=None) -> strategy of Case
     out: Callable[[Case], Any]  # Out, or a tuple of Out
-    budget: Callable[[Case], Budget]
+    allowance: Callable[[Case], Allowance]
     edge_cases: tuple[Case, ...] = ()
     # large(salt, length=None) -> Case: a fixed input at the current profile's large sizes on
     # every axis (the loop length `length` when given); salts give other values, same shapes.

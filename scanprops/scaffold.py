@@ -2,7 +2,7 @@
 an alternative module, and the pack's tests (docs/problem-packs.md walks through filling it in).
 
 The pack is a folder (`--pack`, default ./problems): `__init__.py` lists its problems and builds
-ROWS from them; each problem is a module NAME.py holding its row (oracle, inputs, budget, edge
+ROWS from them; each problem is a module NAME.py holding its row (oracle, inputs, allowance, edge
 cases) through the public API (scanprops.pack); reference.py holds every problem's reference
 function; wrong/ and alt/ a module each; tests/test_pack.py grades them all from the command
 line. The oracle of a new row raises NotImplementedError until it is written, so the pack does
@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from scanprops.pack import STEPS, Budget, Case, Out, Pitfall, arrays, rng, row
+from scanprops.pack import STEPS, Allowance, Case, Out, Pitfall, arrays, rng, row
 
 
 def oracle(xp, xs):
@@ -66,17 +66,17 @@ EDGE_CASES = (  # run first by every property. TODO: the inputs where a plausibl
 )
 
 
-def budget(case):
+def allowance(case):
     """The rounding a float32 result may carry (scanprops/tolerance.py). TODO: one addition per
     step on operands at most the partial sums of |xs| is a running sum's; say what yours does."""
     xs = np.abs(np.asarray(case["xs"], np.float64))
-    return Budget(steps=len(xs), width=1, scale=np.cumsum(xs) if len(xs) else 0.0)
+    return Allowance(steps=len(xs), width=1, scale=np.cumsum(xs) if len(xs) else 0.0)
 
 
 PITFALLS: tuple[Pitfall, ...] = ()  # TODO: Pitfall(name, advice, a mistaken oracle) for each known mistake
 
 ROW = row(name="{name}", signature="{name}(xs)", oracle=oracle, cases=cases, edge_cases=EDGE_CASES, large=large,
-          out=lambda case: Out(case["xs"].shape), budget=budget, differentiable=("xs",), loop_length="N",
+          out=lambda case: Out(case["xs"].shape), allowance=allowance, differentiable=("xs",), loop_length="N",
           pitfalls=PITFALLS)
 '''
 

@@ -25,7 +25,7 @@ make (a running sum in `thorough`) has 300. The strategies keep every loop non-e
 (learning rates below the stability bound, tanh/sigmoid/relu bodies with bounded weights), so
 rounding is never amplified; rows whose loops may amplify (the Flax rows) weight each step by
 the trajectory's own Jacobians, and Newton's method carries a running error bound along the
-oracle's path instead (`Budget.running`, see strategies/functions.py `newton_path`), as do
+oracle's path instead (`Allowance.running`, see strategies/functions.py `newton_path`), as do
 the RNN, whose tanh damps an error by its slope 1 - h**2 (near 0 when saturated), and the EMA,
 which forgets an early error by (1 - alpha) a step (scanprops/catalog/lesson_scan.py).
 
@@ -44,9 +44,9 @@ above this.
                largest entry), the magnitude of what the oracle's reverse pass subtracts at
                that entry (scanprops/expect.py `grad_magnitudes`), and what perturbed runs
                of the oracle's gradient program show rounding does there
-               (scanprops/perturbed.py). See `grad_budget`.
+               (scanprops/perturbed.py). See `grad_allowance`.
 - transforms:  jit, vmap and another device each give another float32 result within the
-               value budget of the exact one, so two results may differ by twice it.
+               value allowance of the exact one, so two results may differ by twice it.
                (XLA may reorder a sum under jit, so bitwise equality would be wrong.)
 - devices:     the forced CPU devices run the same executable: results must be bitwise equal.
 - underflow:   every operation may also lose up to TINY (float32's smallest normal number) to
@@ -74,7 +74,7 @@ def growth(n: int) -> float:
 
 
 @dataclass(frozen=True)
-class Budget:
+class Allowance:
     """How much rounding error a float32 computation of one output may carry."""
 
     steps: int  # sequential loop iterations (plus one for the set-up work)
@@ -120,10 +120,10 @@ class Budget:
         )
 
 
-def grad_budget(value: Budget, expected: np.ndarray, magnitudes: np.ndarray | None = None,
-                spread: np.ndarray | None = None) -> Budget:
+def grad_allowance(value: Allowance, expected: np.ndarray, magnitudes: np.ndarray | None = None,
+                spread: np.ndarray | None = None) -> Allowance:
     """The allowance of one gradient leaf (to be used with GRAD_FACTOR): the roundings of the
-    value's budget, scaled entry by entry by the largest of
+    value's allowance, scaled entry by entry by the largest of
     - the floor: the value's largest operand and the gradient's largest entry;
     - the magnitude of what the oracle's reverse pass subtracts there (`magnitudes`,
       scanprops/expect.py `grad_magnitudes`);
@@ -135,11 +135,11 @@ def grad_budget(value: Budget, expected: np.ndarray, magnitudes: np.ndarray | No
     floor = max(float(np.max(np.abs(np.asarray(value.scale, np.float64)), initial=0.0)),
                 float(np.max(np.abs(np.asarray(expected, np.float64)), initial=0.0)))
     if magnitudes is None:
-        return Budget(value.steps, value.width, floor)
+        return Allowance(value.steps, value.width, floor)
     scale = np.maximum(floor, np.asarray(magnitudes, np.float64))
     if spread is not None:
         scale = np.maximum(scale, np.asarray(spread, np.float64) / (U32 * np.sqrt(value.roundings)))
-    return Budget(value.steps, value.width, scale, scale_name="magnitude")
+    return Allowance(value.steps, value.width, scale, scale_name="magnitude")
 
 
 def within(actual: np.ndarray, expected: np.ndarray, atol: float | np.ndarray) -> bool:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from scanprops.cases import KEYWORD, OMITTED, POSITIONAL, Case
 from scanprops.oracles import lesson_scan as oracles
 from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, Signatures, float32_arrays, powers_of_two, rng, scalar32
-from scanprops.tolerance import Budget
+from scanprops.tolerance import Allowance
 
 # alpha is drawn over all of [0, 1]; these come first and are where shrinking ends. (alpha = 0.5
 # makes swapped coefficients invisible, alpha == 1 - alpha; 0.1 and 0.9 do not.)
@@ -38,7 +38,7 @@ def arrays(shape: tuple[int, ...], bound: float = 2.0):
     """float32 arrays in [-bound, bound] whose nonzero elements are at least SMALLEST in
     magnitude. Products of smaller values (Hypothesis likes 1.18e-38, the smallest normal
     float32) fall below float32's normal range, where XLA on CPU flushes to zero: an absolute
-    error that no relative budget covers. Shrinks towards all-zero."""
+    error that no relative allowance covers. Shrinks towards all-zero."""
     return float32_arrays(shape, bound).map(lambda a: np.where(np.abs(a) < SMALLEST, np.float32(0), a))
 
 
@@ -254,7 +254,7 @@ LAYERS_SIZES = Signatures((FEATURES, STEPS), small=((3, 0), (3, 1), (1, 3), (3, 
                           odd=((9, 9), (9, 33)))
 
 
-def shared_layers_budget(case: Case) -> Budget:
+def shared_layers_allowance(case: Case) -> Allowance:
     """Each layer sums D products and the bias; `scale` is the largest such sum of magnitudes
     over the layers (or |x| itself when no layer runs), from the float64 trajectory."""
     params, x, layers = case["params"], np.asarray(case["x"], np.float64), case["num_layers"]
@@ -263,11 +263,11 @@ def shared_layers_budget(case: Case) -> Budget:
                                                  x, layers)
     inputs = ([x] + [np.where(v > 0, v, 0.0) for v in pre])[:layers]  # what each layer multiplies
     scale = max([float(np.max(np.abs(x), initial=0.0))] + [float(np.max(np.abs(i) @ w + b)) for i in inputs])
-    return Budget(steps=layers + 1, width=x.shape[0] + 1, scale=scale)
+    return Allowance(steps=layers + 1, width=x.shape[0] + 1, scale=scale)
 
 
 def clear_of_relu_kink(case: Case) -> bool:
-    """Every pre-activation is farther from 0 than the value budget.
+    """Every pre-activation is farther from 0 than the value allowance.
 
     At the kink jax.nn.relu's derivative is 0 while jnp.maximum's is 1/2, and a float32
     pre-activation within rounding of 0 may land on the other side of it than the float64
@@ -275,7 +275,7 @@ def clear_of_relu_kink(case: Case) -> bool:
     """
     params = {k: np.asarray(v, np.float64) for k, v in case["params"].items()}
     pre, _ = oracles.shared_layer_preactivations(np, params, np.asarray(case["x"], np.float64), case["num_layers"])
-    margin = float(shared_layers_budget(case).atol())
+    margin = float(shared_layers_allowance(case).atol())
     return all(float(np.min(np.abs(v))) > margin for v in pre)
 
 

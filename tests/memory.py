@@ -49,7 +49,7 @@ def sensitivity(problem: Problem, case: Case) -> float:
     """max |result - result one step shorter| over the final state, divided by the largest
     allowance of that state (the allowance at the full length)."""
     full, short = expect.value(problem, case), expect.value(problem, shorter(problem, case))
-    allowance = np.broadcast_to(problem.budget(case).atol(),
+    allowance = np.broadcast_to(problem.allowance(case).atol(),
                                 np.shape(np.asarray(full[0] if isinstance(full, tuple) else full)))
     diff = float(np.max(np.abs(last(problem, full) - last(problem, short))))
     return diff / float(np.max(last(problem, allowance)))

@@ -10,7 +10,7 @@ from scanprops.catalog import CATALOG
 from scanprops.strategies import flax_rows, lesson_scan, trainers
 from scanprops.strategies.functions import newton_path
 from scanprops.strategies.pools import FEATURES, HIDDEN, STEPS, WIDTHS
-from scanprops.tolerance import LAMBDA, SAFETY, U32, Budget
+from scanprops.tolerance import LAMBDA, SAFETY, U32, Allowance
 from tests import memory
 
 # The size each axis's large input must reach (the contract's floors for the default profile).
@@ -130,9 +130,9 @@ def test_drawn_signatures_are_the_edge_cases_and_a_few_more(problem):
 def test_tolerance_is_the_smaller_of_the_linear_and_probabilistic_bounds():
     for steps, width in [(1, 1), (1, 3), (4, 3), (81, 42), (301, 98)]:
         n = steps * width
-        atol = float(Budget(steps, width, 1.0).atol())
+        atol = float(Allowance(steps, width, 1.0).atol())
         assert atol == pytest.approx(min(SAFETY * n, LAMBDA * np.sqrt(n)) * U32, rel=1e-6)
-    big = Budget(81, 42, 1.0)  # an (80, 40) SGD run: the sqrt bound is far tighter than n u
+    big = Allowance(81, 42, 1.0)  # an (80, 40) SGD run: the sqrt bound is far tighter than n u
     assert float(big.atol()) < SAFETY * big.roundings * U32 / 20
 
 

@@ -77,5 +77,5 @@ def test_gru_pitfall_recognises_its_module(module, pitfall):
     case = Case.of(seed=1, x=x, hidden=2)
     fn = importlib.import_module(f"impls.wrong.{module}").scan_rnn_forward
     actual = execute(fn, problem.name, problem.static, case, Plain()).value
-    hint = pitfall_hint(problem, case, actual, expect.value(problem, case), problem.budget(case).atol())
+    hint = pitfall_hint(problem, case, actual, expect.value(problem, case), problem.allowance(case).atol())
     assert pitfall in hint, hint

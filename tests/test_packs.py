@@ -17,7 +17,7 @@ import pytest
 
 from scanprops import packs
 from scanprops.catalog import CATALOG
-from scanprops.pack import Budget, Case, Out, RowError, row, validate
+from scanprops.pack import Allowance, Case, Out, RowError, row, validate
 from tests.layers import require
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,13 +55,13 @@ def _double(xp, x):
 
 def test_validation_names_every_fault_of_a_row():
     bad = row(name="double", signature="twice(x, y=abc)", oracle=_double, cases=lambda: None,
-              out=Out((3,)), budget=Budget(1, 1, 1.0), edge_cases=(Case.of(x=np.float32(1.0)),))
+              out=Out((3,)), allowance=Allowance(1, 1, 1.0), edge_cases=(Case.of(x=np.float32(1.0)),))
     with pytest.raises(RowError) as raised:
         validate(bad)
     assert "twice(x, y=abc)" in str(raised.value) and "not a literal" in str(raised.value)
 
     inconsistent = row(name="double", signature="double(x)", oracle=_double, cases=lambda: None,
-                       out=Out((3,)), budget=1.0, static=("n",), differentiable=("x",),
+                       out=Out((3,)), allowance=1.0, static=("n",), differentiable=("x",),
                        edge_cases=(Case.of(x=np.float32(1.0)), Case.of(y=np.float32(1.0))))
     with pytest.raises(RowError) as raised:
         validate(inconsistent)
@@ -70,7 +70,7 @@ def test_validation_names_every_fault_of_a_row():
                   "cases must accept the keyword arguments length=None and like=None"):
         assert words in text, text
     fixed = row(name="double", signature="double(x)", oracle=_double, cases=lambda length=None, like=None: None,
-                out=Out((3,)), budget=1.0, edge_cases=(Case.of(x=np.float32(1.0)), Case.of(y=np.float32(1.0))))
+                out=Out((3,)), allowance=1.0, edge_cases=(Case.of(x=np.float32(1.0)), Case.of(y=np.float32(1.0))))
     with pytest.raises(RowError) as raised:
         validate(fixed)
     text = str(raised.value)
@@ -84,17 +84,17 @@ def test_validation_checks_the_oracle_out_and_budget_against_each_other():
     def cases(length=None, like=None):
         return st.just(Case.of(x=np.ones(2, np.float32)))
 
-    wrong = row(name="double", signature="double(x)", oracle=_double, cases=cases, out=Out((3,)), budget=1.0,
+    wrong = row(name="double", signature="double(x)", oracle=_double, cases=cases, out=Out((3,)), allowance=1.0,
                 edge_cases=(Case.of(x=np.ones(2, np.float32)), Case.of(y=np.ones(2, np.float32))))
     with pytest.raises(RowError) as raised:
         validate(wrong)
     text = str(raised.value)
     for words in ("the oracle on edge_cases[0] returns shape (2,), out says (3,)",
-                  "budget(edge_cases[0]) is a float, not a Budget",
+                  "allowance(edge_cases[0]) is a float, not an Allowance",
                   "edge_cases[1] has the arguments (y), the signature (x)"):
         assert words in text, text
     right = row(name="double", signature="double(x)", oracle=_double, cases=cases,
-                out=lambda case: Out(case["x"].shape), budget=Budget(1, 1, 2.0),
+                out=lambda case: Out(case["x"].shape), allowance=Allowance(1, 1, 2.0),
                 edge_cases=(Case.of(x=np.ones(2, np.float32)),))
     validate(right)
 
@@ -103,7 +103,7 @@ def test_validation_checks_the_oracle_out_and_budget_against_each_other():
 TINY_PACK = '''
 import numpy as np
 from hypothesis import strategies as st
-from scanprops.pack import Budget, Case, Out, row
+from scanprops.pack import Allowance, Case, Out, row
 
 
 def cases(length=None, like=None):
@@ -111,7 +111,7 @@ def cases(length=None, like=None):
 
 
 ROWS = (row(name="{NAME}", signature="{NAME}(xs)", oracle=lambda xp, xs: 2.0 * xs, cases=cases,
-            out=lambda case: Out(case["xs"].shape), budget=Budget(1, 1, 2.0),
+            out=lambda case: Out(case["xs"].shape), allowance=Allowance(1, 1, 2.0),
             edge_cases=(Case.of(xs=np.ones(3, np.float32)),)),)
 '''
 

@@ -143,7 +143,7 @@ def test_record_row_keeps_outputs_errors_warnings_and_signatures():
 
     from scanprops.cases import Case
     from scanprops.seam import ImplFailure, Outcome
-    from scanprops.tolerance import Budget
+    from scanprops.tolerance import Allowance
 
     def fn(xs):
         return xs
@@ -154,7 +154,7 @@ def test_record_row_keeps_outputs_errors_warnings_and_signatures():
         warnings.warn("old spelling", DeprecationWarning, stacklevel=1)
         return Outcome(np.asarray(case["xs"]) * (2 if type(how).__name__ == "Jit" else 1))
 
-    problem = types.SimpleNamespace(name="fn", budget=lambda case: Budget(steps=1, width=1, scale=1.0))
+    problem = types.SimpleNamespace(name="fn", allowance=lambda case: Allowance(steps=1, width=1, scale=1.0))
     cases = [Case.of(xs=np.ones(3, np.float32)), Case.of(xs=np.zeros(0, np.float32))]
     row = record.record_row(problem, cases, call, types.SimpleNamespace(fn=fn))
     assert row["warnings"] == {"DeprecationWarning: old spelling": 2}

@@ -14,8 +14,8 @@ Prints (and with --markdown writes) Markdown:
    - `same`: every bit equal (plain call and jit);
    - `random stream`: different, and the older version recorded with the newer one's default
      of `jax_threefry_partitionable` (or the newer with the older's) reproduces the other side
-     within the rounding budget: the PRNG changed, not the code;
-   - `numerics`: every element within `allowed`, twice the harness's float32 rounding budget
+     within the rounding allowance: the PRNG changed, not the code;
+   - `numerics`: every element within `allowed`, twice the harness's float32 rounding allowance
      for that input (what two correct float32 computations may differ by);
    - `values`: a change beyond that which the flag does not explain (look at it);
    - `API`: an error that appeared or went away, a changed output shape or dtype, a warning
@@ -350,11 +350,11 @@ def classify(older: Version, newer: Version, name: str) -> Change:
             notes.append(explained)
         elif diff.within:
             classes.append("numerics")
-            notes.append(f"largest at {diff.where}; within the rounding budget (at most {_share(diff.used)} of it)"
+            notes.append(f"largest at {diff.where}; within the rounding allowance (at most {_share(diff.used)} of it)"
                          + _same_params(ga, gb).replace(" (", "; ").replace(")", ""))
         else:
             classes.append("values")
-            notes.append(f"largest at {diff.where}; beyond the rounding budget, not the PRNG flag")
+            notes.append(f"largest at {diff.where}; beyond the rounding allowance, not the PRNG flag")
     return Change(name, classes or ["same"], diff, notes)
 
 
@@ -378,7 +378,8 @@ def _random_stream(older: Version, newer: Version, name: str) -> str:
             for mode in ("plain", "jit"):
                 m = diff_rows(rows_f[name], other_row, name, modes=(mode,))
                 parts.append(f"{mode} calls " + ("bit for bit" if m.ulps == 0 else
-                             f"within {fmt_ulps(m.ulps)} ulps ({fmt_abs(m.abs)} abs, {_share(m.used)} of the budget)"))
+                             f"within {fmt_ulps(m.ulps)} ulps ({fmt_abs(m.abs)} abs, "
+                             f"{_share(m.used)} of the allowance)"))
             found.append(f"{label} with jax_threefry_partitionable={flag} reproduces "
                          f"{newer.jax if label == older.jax else older.jax}: " + ", ".join(parts)
                          + _same_params(rows_f[name], other_row))

@@ -9,7 +9,7 @@ Writes `<out>/golden/jax-<version>.json` (or `...-<variant>.json`): for every ca
 every input of versions/inputs.json, the result of a plain call and of `jax.jit` (stored only
 where it differs from the plain call's bits), any error, the warnings the row raised, the
 signatures of the JAX/Flax APIs the row's code refers to, and `allowed`: twice the harness's
-float32 rounding budget for that input (scanprops/tolerance.py), the most two correct float32
+float32 rounding allowance for that input (scanprops/tolerance.py), the most two correct float32
 results may differ by; the comparison calls a change within it numerics.
 
 The reference (the harness's own code) is called in this process, exactly as the sandboxed
@@ -291,11 +291,11 @@ def record_row(problem, cases, call, module) -> dict:
                 entry["params_sha256"] = digest
             try:
                 with np.errstate(all="ignore"):
-                    allowed = np.asarray(problem.budget(case).atol(TRANSFORM_FACTOR), np.float64)
+                    allowed = np.asarray(problem.allowance(case).atol(TRANSFORM_FACTOR), np.float64)
                     rounded = allowed.astype(np.float32)  # half the bytes; rounded up, never tighter
                     rounded = np.where(rounded < allowed, np.nextafter(rounded, np.float32(np.inf)), rounded)
                     entry["allowed"] = codec.encode_array(rounded.astype(np.float32))
-            except Exception as exc:  # noqa: BLE001  (the harness's own budget: say so, record on)
+            except Exception as exc:  # noqa: BLE001  (the harness's own allowance: say so, record on)
                 entry["allowed_error"] = f"{type(exc).__name__}: {exc}"[:300]
             entries.append(entry)
     for w in caught:

@@ -14,21 +14,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from scanprops.pack import U32, Budget, Out, Pitfall, growth, row
+from scanprops.pack import U32, Allowance, Out, Pitfall, growth, row
 
 from . import inputs, oracles
 
 STEP_OPS = 4  # a momentum step: a difference, a product, a sum; w - lr * v: a product, a difference
 
 
-# --- budgets (scanprops/tolerance.py has the reasoning behind the models) ------------------------
-def prefix_budget(case) -> Budget:
+# --- allowances (scanprops/tolerance.py has the reasoning behind the models) ------------------------
+def prefix_allowance(case) -> Allowance:
     """A maximum is exact in float32: only the float32 inputs' own values can come back."""
     xs = np.abs(np.asarray(case["xs"], np.float64))
-    return Budget(steps=1, width=1, scale=np.maximum.accumulate(xs) if len(xs) else 0.0)
+    return Allowance(steps=1, width=1, scale=np.maximum.accumulate(xs) if len(xs) else 0.0)
 
 
-def momentum_budget(case) -> Budget:
+def momentum_allowance(case) -> Allowance:
     """A running error bound along the oracle's trajectory. Step t rounds a few operations on
     operands at most |w|, |v|, |targets[t]| and the new |w|, |v| (delta_t), and carries the error
     of the state (w, v) through the step's matrix M = [[1 - lr, -lr beta], [1, beta]]; so the
@@ -46,11 +46,11 @@ def momentum_budget(case) -> Budget:
         power = m @ power
     bound = np.convolve(norms, delta)[: len(targets)] if len(targets) else np.zeros(0)
     scale = float(max(np.abs(path).max(initial=0.0), np.abs(targets).max(initial=0.0), abs(w)))
-    return Budget(steps=len(targets) + 1, width=STEP_OPS, scale=scale,
+    return Allowance(steps=len(targets) + 1, width=STEP_OPS, scale=scale,
                   running=np.repeat(bound[:, None], 2, axis=1))
 
 
-def power_budget(case) -> Budget:
+def power_allowance(case) -> Allowance:
     """A running error bound (first order, in the 2-norm, so for every element): each step rounds
     the product A v (D terms of |A||v|), the norm and the division, relative to |A v|, and carries
     the error it inherits through the normalised step's Jacobian (I - w w^T) A / |A v|, whose
@@ -67,13 +67,13 @@ def power_budget(case) -> Budget:
         local = growth(d + 1) * U32 * float(np.linalg.norm(np.abs(A) @ np.abs(v))) / size + growth(d + 3) * U32
         err = float(np.linalg.norm(jacobian, 2)) * err + local
         v = w
-    return Budget(steps=int(case["n_iter"]) + 1, width=d + 1, scale=1.0, running=err)
+    return Allowance(steps=int(case["n_iter"]) + 1, width=d + 1, scale=1.0, running=err)
 
 
 ROWS = (
     row(name="prefix_max", signature="prefix_max(xs)", oracle=oracles.prefix_max, cases=inputs.prefix_cases,
         edge_cases=inputs.prefix_edges(), large=inputs.prefix_large,
-        out=lambda case: Out(case["xs"].shape), budget=prefix_budget, differentiable=("xs",),
+        out=lambda case: Out(case["xs"].shape), allowance=prefix_allowance, differentiable=("xs",),
         pitfalls=(
             Pitfall("exclusive prefix maximum",
                     "out[i] is the maximum of xs[:i], without xs[i]: the step emitted the carry from "
@@ -88,7 +88,7 @@ ROWS = (
     row(name="momentum_descent", signature="momentum_descent(w, targets, lr=0.1, beta=0.9)",
         oracle=oracles.momentum_descent, cases=inputs.momentum_cases, edge_cases=inputs.momentum_edges(),
         large=inputs.momentum_large, out=lambda case: Out((case["targets"].shape[0], 2)),
-        budget=momentum_budget, differentiable=("w", "targets", "lr", "beta"), loop_length="N",
+        allowance=momentum_allowance, differentiable=("w", "targets", "lr", "beta"), loop_length="N",
         pitfalls=(
             Pitfall("velocity as an average",
                     "v = beta * v + (1 - beta) * g is an exponential average of the gradients; the "
@@ -100,7 +100,7 @@ ROWS = (
         )),
     row(name="power_iteration", signature="power_iteration(A, v0, n_iter=20)", oracle=oracles.power_iteration,
         cases=inputs.power_cases, edge_cases=inputs.power_edges(), large=inputs.power_large,
-        out=lambda case: Out(case["v0"].shape), budget=power_budget, static=("n_iter",),
+        out=lambda case: Out(case["v0"].shape), allowance=power_allowance, static=("n_iter",),
         differentiable=("A", "v0"), loop_length="n_iter",
         pitfalls=(
             Pitfall("one step too few",

@@ -7,7 +7,7 @@ from scanprops.cases import Case
 from scanprops.oracles import flax_seeds as oracles
 from scanprops.problem import Out, Pitfall, Problem
 from scanprops.strategies import flax_rows
-from scanprops.tolerance import Budget
+from scanprops.tolerance import Allowance
 
 
 # --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------
@@ -26,7 +26,7 @@ def _amplified(local: list[float], jacobians: list[np.ndarray], size: int) -> fl
     return worst
 
 
-def _module_budget(case: Case) -> Budget:
+def _module_allowance(case: Case) -> Allowance:
     """T + 1 applications of tanh(h @ W), each a sum of H products."""
     hidden, steps = case["hidden"], case["T"]
     W = oracles.module_weight(case["seed"], hidden)
@@ -37,7 +37,7 @@ def _module_budget(case: Case) -> Budget:
         local.append(max(float(np.max(np.abs(h[:, None] * W))), float(np.max(np.abs(new)))))
         jacobians.append((1.0 - new**2)[:, None] * W.T)  # d new_j / d h_i = (1 - new_j^2) W_ij
         h = new
-    return Budget(steps=steps + 1, width=hidden + 1, scale=_amplified(local, jacobians, hidden))
+    return Allowance(steps=steps + 1, width=hidden + 1, scale=_amplified(local, jacobians, hidden))
 
 
 def gru_step_jacobian(p, h: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -63,7 +63,7 @@ def gru_step_jacobian(p, h: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.n
     return new, jac, float(max(ops))
 
 
-def _gru_budget(case: Case) -> Budget:
+def _gru_allowance(case: Case) -> Allowance:
     """T steps from the zero carry, each summing D input products, H hidden ones and a bias."""
     x = np.asarray(case["x"], np.float64)
     steps, features = x.shape
@@ -75,7 +75,7 @@ def _gru_budget(case: Case) -> Budget:
         h, jac, operands = gru_step_jacobian(p, h, x[t])
         local.append(operands)
         jacobians.append(jac)
-    return Budget(steps=steps + 1, width=hidden + features + 2, scale=_amplified(local, jacobians, hidden))
+    return Allowance(steps=steps + 1, width=hidden + features + 2, scale=_amplified(local, jacobians, hidden))
 
 
 # --- known pitfalls, recognised by what they compute -------------------------------------------
@@ -162,7 +162,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=flax_rows.module_edge_cases(),
         large=flax_rows.module_large_case,
         out=lambda case: Out((case["hidden"],)),
-        budget=_module_budget,
+        allowance=_module_allowance,
         static=("seed", "hidden", "T"),
         differentiable=("x",),
         loop_length="T",
@@ -177,7 +177,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=flax_rows.gru_edge_cases(),
         large=flax_rows.gru_large_case,
         out=lambda case: Out((case["hidden"],)),
-        budget=_gru_budget,
+        allowance=_gru_allowance,
         static=("seed", "hidden"),
         differentiable=("x",),
         loop_length="T",

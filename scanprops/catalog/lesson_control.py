@@ -10,31 +10,31 @@ from scanprops.problem import Out, Pitfall, Problem
 from scanprops.strategies import lesson_control as cases
 from scanprops.strategies.forms import with_call_forms
 from scanprops.strategies.functions import newton_path
-from scanprops.tolerance import Budget
+from scanprops.tolerance import Allowance
 
 SQRT_ITERATION_CAP = 100  # newton_sqrt's contract; a correct rule needs at most about 70 steps
 
 
-# --- budgets (see scanprops/tolerance.py) -----------------------------------------------------
-def _newton_budget(case: Case) -> Budget:
+# --- allowances (see scanprops/tolerance.py) -----------------------------------------------------
+def _newton_allowance(case: Case) -> Allowance:
     """What `newton_path` derives: the running error bound along the oracle's path, plus two
     more steps' rounding at its end (a stopping test float32 may decide either way there).
-    Exact cycles get the same (their values are exact, so any budget holds)."""
+    Exact cycles get the same (their values are exact, so any allowance holds)."""
     tol = case["tol"] if "tol" in case.names else None
     count = case["max_iter"] if tol is not None else case["n_iter"]
     path = newton_path(case["f"], float(case["x0"]), count, tol)
-    return Budget(steps=path.steps + 2, width=path.width, scale=path.scale, running=path.drift + 2 * path.last)
+    return Allowance(steps=path.steps + 2, width=path.width, scale=path.scale, running=path.drift + 2 * path.last)
 
 
-def _sqrt_budget(case: Case) -> Budget:
+def _sqrt_allowance(case: Case) -> Allowance:
     """Newton's method corrects its own errors, so only the last step's rounding remains: one
     step adding two terms (guess + x/guess) of size sqrt(x)."""
-    return Budget(steps=1, width=2, scale=float(np.sqrt(np.float64(case["x"]))))
+    return Allowance(steps=1, width=2, scale=float(np.sqrt(np.float64(case["x"]))))
 
 
-def _divide_budget(case: Case) -> Budget:
+def _divide_allowance(case: Case) -> Allowance:
     x, y = float(case["x"]), float(case["y"])
-    return Budget(steps=1, width=1, scale=abs(x / y) if y else 0.0)
+    return Allowance(steps=1, width=1, scale=abs(x / y) if y else 0.0)
 
 
 # Rounding operations in each activation's float32 formula (jnp.tanh and exp count as the
@@ -42,10 +42,10 @@ def _divide_budget(case: Case) -> Budget:
 _ACTIVATION_OPS = {0: 1, 1: 8, 2: 2, 3: 3}
 
 
-def _activation_budget(case: Case) -> Budget:
+def _activation_allowance(case: Case) -> Allowance:
     choice = min(max(int(case["choice"]), 0), 3)
     x = np.asarray(case["x"], np.float64)
-    return Budget(steps=1, width=_ACTIVATION_OPS[choice], scale=np.maximum(np.abs(x), 1.0))
+    return Allowance(steps=1, width=_ACTIVATION_OPS[choice], scale=np.maximum(np.abs(x), 1.0))
 
 
 _NEWTON_NOTES = (
@@ -67,7 +67,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=cases.newton_edge_cases(),
         large=cases.newton_large_case,
         out=lambda case: Out(()),
-        budget=_newton_budget,
+        allowance=_newton_allowance,
         static=("f", "f_prime", "n_iter"),
         loop_length="n_iter",
         pitfalls=(
@@ -94,7 +94,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=cases.find_root_edge_cases(),
         large=cases.find_root_large_case,
         out=lambda case: Out(()),
-        budget=_newton_budget,
+        allowance=_newton_allowance,
         static=("f", "f_prime", "tol", "max_iter"),
         loop_length="max_iter",
         may_not_terminate=True,
@@ -124,7 +124,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=cases.sqrt_edge_cases(),
         large=cases.sqrt_large_case,
         out=lambda case: (Out(()), Out((), "int32")),
-        budget=_sqrt_budget,
+        allowance=_sqrt_allowance,
         may_not_terminate=True,
         static=("tol",),
         count_cap=SQRT_ITERATION_CAP,
@@ -155,7 +155,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=cases.safe_divide_edge_cases(),
         large=cases.safe_divide_large_case,
         out=lambda case: Out(()),
-        budget=_divide_budget,
+        allowance=_divide_allowance,
         differentiable=("x", "y"),
         notes=(
             "The gradient must be finite at y == 0 (0, like the oracle's double where). The seed's "
@@ -172,7 +172,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=cases.activation_edge_cases(),
         large=cases.activation_large_case,
         out=lambda case: Out(tuple(case["x"].shape)),
-        budget=_activation_budget,
+        allowance=_activation_allowance,
         differentiable=("x",),
         pitfalls=(
             Pitfall("exact gelu",

@@ -12,21 +12,21 @@ from scanprops.problem import Out, Pitfall, Problem, as64
 from scanprops.steps import StepAxis
 from scanprops.strategies import lesson_scan as inputs
 from scanprops.strategies.forms import with_call_forms
-from scanprops.tolerance import U32, Budget, growth
+from scanprops.tolerance import U32, Allowance, growth
 
 TANH_OPS = 2  # rounding operations counted for one float32 tanh (as `activation` does)
 EMA_OPS = 3  # an EMA step: two products and a sum (or a difference, a product and a sum)
 
 
 # --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------
-def _sum_budget(case: Case) -> Budget:
+def _sum_allowance(case: Case) -> Allowance:
     """One addition per step; out[i]'s operands are partial sums, at most sum(|xs[:i+1]|)."""
     xs = np.abs(as64(case["xs"]))
     # a scalar for N = 0: there is no element to bound, and an empty scale has no maximum
-    return Budget(steps=len(xs), width=1, scale=np.cumsum(xs) if len(xs) else 0.0)
+    return Allowance(steps=len(xs), width=1, scale=np.cumsum(xs) if len(xs) else 0.0)
 
 
-def _ema_budget(case: Case) -> Budget:
+def _ema_allowance(case: Case) -> Allowance:
     """A running error bound along the oracle's trajectory. Each step (out[0] too: a correct
     scan may blend xs[0] with itself, alpha xs[0] + (1 - alpha) xs[0]) rounds a few operations
     whose operands are at most |xs[i]|, |out[i-1]| and |out[i]|
@@ -43,10 +43,10 @@ def _ema_budget(case: Case) -> Budget:
         prev = out[i - 1] if i else x  # a scan may also start from xs[0] and blend it with itself
         err = (1.0 - alpha) * err + growth(EMA_OPS) * U32 * (abs(x) + abs(prev) + abs(out[i]))
         bound.append(err)
-    return Budget(steps=len(xs), width=2, scale=np.maximum.accumulate(np.abs(xs)), running=np.asarray(bound))
+    return Allowance(steps=len(xs), width=2, scale=np.maximum.accumulate(np.abs(xs)), running=np.asarray(bound))
 
 
-def _rnn_budget(case: Case) -> Budget:
+def _rnn_allowance(case: Case) -> Allowance:
     """Each step sums H + D products and the bias. `scale` is the largest sum of their
     magnitudes over the steps (float64 trajectory); the value bound is a running error bound
     along that trajectory, per step and unit: a step adds its sum's rounding,
@@ -67,7 +67,7 @@ def _rnn_budget(case: Case) -> Budget:
         err = (1.0 - h**2) * (growth(width) * U32 * s + W_h @ err) + growth(TANH_OPS) * U32 * np.abs(h)
         bound.append(err)
     running = np.stack(bound) if bound else np.zeros((0, h0.shape[0]))
-    return Budget(steps=t + 1, width=width, scale=scale, running=running)
+    return Allowance(steps=t + 1, width=width, scale=scale, running=running)
 
 
 # --- known pitfalls, each recognised by a mistaken oracle -------------------------------------
@@ -148,7 +148,7 @@ _RUNNING_SUM = Problem(
     edge_cases=inputs.sum_edge_cases(),
     large=inputs.sum_large_case,
     out=lambda case: Out(case["xs"].shape),
-    budget=_sum_budget,
+    allowance=_sum_allowance,
     differentiable=("xs",),
     loop_length="N",
     pitfalls=_SUM_PITFALLS,
@@ -168,7 +168,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=inputs.ema_edge_cases(),
         large=inputs.ema_large_case,
         out=lambda case: Out(case["xs"].shape),
-        budget=_ema_budget,
+        allowance=_ema_allowance,
         differentiable=("xs", "alpha"),
         loop_length="N",
         pitfalls=_EMA_PITFALLS,
@@ -183,7 +183,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=inputs.rnn_edge_cases(),
         large=inputs.rnn_large_case,
         out=lambda case: Out((case["xs"].shape[0], case["h0"].shape[0])),
-        budget=_rnn_budget,
+        allowance=_rnn_allowance,
         differentiable=("params", "h0", "xs"),
         loop_length="T",
         pitfalls=_RNN_PITFALLS,
@@ -198,7 +198,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=inputs.shared_layers_edge_cases(),
         large=inputs.shared_layers_large_case,
         out=lambda case: Out(case["x"].shape),
-        budget=inputs.shared_layers_budget,
+        allowance=inputs.shared_layers_allowance,
         static=("num_layers",),
         differentiable=("params", "x"),
         loop_length="num_layers",

