@@ -14,11 +14,10 @@ from __future__ import annotations
 import json
 import shlex
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-from scanprops import isolation, packs, profiles, report
+from scanprops import isolation, packs, profiles, report, wheel
 from scanprops.results.platform import Bundle, Platform
 from scanprops.results.platforms import BY_NAME
 from scanprops.runner import catalog_specs
@@ -42,12 +41,10 @@ def _harness(out: Path, given: str | None) -> str:
     if isolation.ROOT is None:
         raise SystemExit("scanprops: this harness is installed, not a checkout, so no wheel can be built from it; "
                          "name what the platform should install with --harness (e.g. a pinned git URL)")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out),
-                            str(isolation.ROOT)], capture_output=True, text=True)
-    wheels = sorted(out.glob("scanprops-*.whl"))
-    if built.returncode != 0 or not wheels:
-        raise SystemExit(f"scanprops: building the harness's wheel failed:\n{built.stderr[-2000:]}")
-    return f"./{wheels[-1].name}"
+    try:
+        return f"./{wheel.build(isolation.ROOT, out).name}"
+    except RuntimeError as exc:
+        raise SystemExit(f"scanprops: {exc}") from None
 
 
 def _grade_command(args, submission: str, out: str) -> str:

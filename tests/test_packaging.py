@@ -12,16 +12,25 @@ from pathlib import Path
 
 import pytest
 
+from scanprops.wheel import build as build_wheel
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
-                           capture_output=True, text=True, timeout=300)
-    assert built.returncode == 0, built.stderr
-    return next(out.glob("scanprops-*.whl"))
+    """Built as the bundles build it (scanprops/wheel.py), with a stale module planted where
+    setuptools keeps its last build: it must not ship."""
+    had_build = (ROOT / "build").exists()
+    stale = ROOT / "build" / "lib" / "scanprops" / "zz_stale_module.py"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_text("raise ImportError('a module deleted from the checkout')\n")
+    try:
+        return build_wheel(ROOT, tmp_path_factory.mktemp("wheel"))
+    finally:
+        stale.unlink()
+        if not had_build:
+            shutil.rmtree(ROOT / "build", ignore_errors=True)
 
 
 def test_the_wheel_installs_one_top_level_name_and_no_answer_key(wheel):
@@ -32,6 +41,7 @@ def test_the_wheel_installs_one_top_level_name_and_no_answer_key(wheel):
                   "scanprops/catalog/sgd.py", "scanprops/check.ini", "scanprops/child/main.py"):
         assert judge in names
     assert not [n for n in names if "reference" in n or "/alt/" in n or "/wrong/" in n], "the answer key shipped"
+    assert "scanprops/zz_stale_module.py" not in names, "a stale build/lib module shipped"
 
 
 def test_an_installed_harness_checks_a_module_from_any_folder(wheel, tmp_path):
