@@ -29,7 +29,8 @@ GUARDED: dict[str, tuple[str, tuple[str, ...]]] = {
     "jax_num_cpu_devices": ("config option from 0.5; XLA_FLAGS before",
                             ("scanprops/devices.py", "scanprops/child/main.py")),
     "xla_force_host_platform_device_count": ("the only way to force CPU devices before 0.5",
-                                             ("scanprops/devices.py", "scanprops/isolation.py")),
+                                             # repro.py writes standalone scripts: they cannot import devices.py
+                                             ("scanprops/devices.py", "scanprops/repro.py")),
     "jax.enable_x64": ("from 0.8", ("scanprops/compat.py",)),
     "enable_x64()": ("jax.experimental's, removed in 0.10", ("scanprops/compat.py",)),
     "disable_x64": ("jax.experimental's, removed in 0.10", ("scanprops/compat.py",)),
