@@ -83,6 +83,7 @@ def grade_one(sub: submissions.Submission, folder: Path, harness: str, args,
     required = getattr(args, "require_sandbox", None)
     run = run_isolated(pytest_args(str(sub.module), report=str(folder / "report.json"), jobs=0,
                                    functions=functions, time_budget=budget, profile=args.profile,
+                                   cache_key="submission",  # a submission never loads what another wrote
                                    extra=("--require-sandbox", required) if required else ()),
                        folder / "log.txt", deadline_s=budget + GRACE_S)
     try:

@@ -427,6 +427,7 @@ class _Process:
         config = {**config, "role": self.role, "sandbox": {
             "files": confinement.file_rules(
                 import_path=config["path"], workdir=self._workdir, cache_dir=config["compile_cache"],
+                cache_dirs=tuple(config["compile_cache_functions"].values()),
                 itself=str(CHILD_SCRIPT.parent), hidden=config["harness_dirs"],
                 trusted_root=config.pop("trusted_root")),
             "processes": SANDBOX_PROCESSES, "apply": SANDBOX_LAYERS}}
@@ -612,8 +613,8 @@ class Executor:
         self._child = _Process("child", self.memory_mb)
         self._runner = _Process("runner", self.memory_mb)
         self._trusted: bool | None = None
-        self._cache_dir: str | None = None  # the running child's compilation cache folder
-        self._cache_dirs: dict[tuple, str | None] = {}  # (cache folders, module) -> its children's folder
+        self._cache_dir: compile_cache.ChildFolders | None = None  # the running child's compilation cache folders
+        self._cache_dirs: dict[tuple, compile_cache.ChildFolders | None] = {}  # (cache folders, module) -> a child's
         self._loaded: set[str] = set()
         self._verdict: SubmissionError | None = None  # tampering or the answer key: for good
         self._timed_out: dict[bytes, CallTimeout] = {}  # every call that hung, in any test
@@ -696,7 +697,7 @@ class Executor:
                  ("vmap", len(how.batch), tuple(how.mapped)) if isinstance(how, Vmap) else ("jit",))
         key = pickle.dumps(asked)
         if key not in self._blobs:
-            stored = self._program_file(ref, key)
+            stored = self._program_file(ref, key, function)
             try:
                 self._blobs[key] = stored.read_bytes() if stored is not None and stored.is_file() else None
             except OSError:
@@ -707,7 +708,7 @@ class Executor:
                 raise ProtocolViolation(
                     f"{function}: the isolated process sent {wire.describe(program)}, not a program")
             self._blobs[key] = program
-            _keep(self._program_file(ref, key), program)
+            _keep(self._program_file(ref, key, function), program)
         blob = self._blobs[key]
         values = [payloads.encode_arg(v) for v in args]
         if isinstance(how, Jaxpr):
@@ -755,8 +756,10 @@ class Executor:
         self._runner.stop()
 
     # --- the exchange --------------------------------------------------------------------------------
-    def _config(self, ref: ModuleRef | None, cache_dir: str | None) -> dict:
+    def _config(self, ref: ModuleRef | None, cache_dir: str | compile_cache.ChildFolders | None) -> dict:
         cpu_default = _BUDGET_S * (os.cpu_count() or 1) if _BUDGET_S else 0
+        if not isinstance(cache_dir, compile_cache.ChildFolders):
+            cache_dir = compile_cache.ChildFolders(cache_dir)
         return {
             # The judge's cache folder is as unreadable as the answer key: it holds the oracle's
             # gradients (scanprops/grad_store.py).
@@ -765,7 +768,8 @@ class Executor:
             "harness_dirs": HARNESS_DIRS + ((_CACHE.judge,) if _CACHE is not None else ()),
             "parent_pid": os.getpid(), "cpu_devices": _cpu_device_count(), "memory_mb": self.memory_mb,
             "cpu_s": int(_env_float("SCANPROPS_CHILD_CPU_S", cpu_default)),
-            "file_mb": FILE_MB, "tasks": TASKS, "compile_cache": cache_dir,
+            "file_mb": FILE_MB, "tasks": TASKS, "compile_cache": cache_dir.module,
+            "compile_cache_functions": dict(cache_dir.functions),  # a learner's run: one folder per function
             "compile_stats": _COMPILE_STATS and ref is not None,
         }
 
@@ -841,30 +845,37 @@ class Executor:
         raise ProtocolViolation(
             f"{function}: the isolated process sent a {type(reply).__name__} reply where none belongs")
 
-    def _program_file(self, ref: ModuleRef, asked: bytes) -> Path | None:
+    def _program_file(self, ref: ModuleRef, asked: bytes, function: str) -> Path | None:
         """Where the judge keeps the program a submission's child exported for one request, across
         runs (a warm run then asks for none): in the judge's cache folder, which only the judge
         writes and no child reads, named by a hash of the submission file's contents (read once
-        per child) and the request. A submission given as a file only; None when the cache is off."""
+        per child), or in a learner's run of `function`'s fingerprint (scanprops/compile_cache.py),
+        and the request. A submission given as a file only; None when the cache is off."""
         if _CACHE is None or not ref.spec.endswith(".py"):
             return None
-        if ref.spec not in self._sources:
-            try:
-                self._sources[ref.spec] = hashlib.sha256(Path(ref.spec).read_bytes() + b"\0" + ref.spec.encode())
-            except OSError:
-                self._sources[ref.spec] = None
-        source = self._sources[ref.spec]
+        folders = self._cache_for(ref)
+        own = folders.key_of(function) if folders is not None else None
+        if own is not None:  # a learner's run: the function's fingerprint stands for its code
+            source = hashlib.sha256(b"function\0" + own.encode() + b"\0" + ref.spec.encode())
+        else:
+            if ref.spec not in self._sources:
+                try:
+                    self._sources[ref.spec] = hashlib.sha256(Path(ref.spec).read_bytes() + b"\0" + ref.spec.encode())
+                except OSError:
+                    self._sources[ref.spec] = None
+            source = self._sources[ref.spec]
         if source is None:
             return None
         digest = source.copy()
         digest.update(b"\0" + asked)
         return Path(_CACHE.judge) / "exported-programs" / f"{digest.hexdigest()}.stablehlo"
 
-    def _cache_for(self, ref: ModuleRef) -> str | None:
-        """The compilation cache folder of a child for `ref` (one per submission), or None."""
+    def _cache_for(self, ref: ModuleRef) -> compile_cache.ChildFolders | None:
+        """The compilation cache folders of a child for `ref` (its submission's, and in a learner's
+        run its functions'), or None."""
         key = (_CACHE, ref)
         if key not in self._cache_dirs:
-            self._cache_dirs[key] = compile_cache.children_folder(_CACHE, ref.spec, ref.path, ref.trusted)
+            self._cache_dirs[key] = compile_cache.child_folders(_CACHE, ref.spec, ref.path, ref.trusted)
         return self._cache_dirs[key]
 
     def _budget_text(self) -> str:

@@ -70,6 +70,10 @@ def pytest_addoption(parser):
                     help="JAX's persistent compilation cache, so that the next run loads programs instead of "
                     "compiling them (default on, unless SCANPROPS_COMPILE_CACHE=0; folder: $SCANPROPS_CACHE_DIR, "
                     "else $XDG_CACHE_HOME/scanprops, else ~/.cache/scanprops; see scanprops/compile_cache.py)")
+    group.addoption("--compile-cache-key", choices=compile_cache.KEYS, default="function",
+                    help="how the code under test's compile cache is shared between runs: `function` (default, "
+                    "a learner's runs: each function by its fingerprint, so an edit recompiles only what it "
+                    "changed) or `submission` (by the whole file; `scanprops grade` always uses it)")
     group.addoption("--require-sandbox", default=None, metavar="LAYER,...",
                     help="refuse to run code under test unless its process could apply these kernel layers "
                     "(landlock, seccomp, netns, subreaper; see scanprops/confinement.py); default: "
@@ -130,7 +134,8 @@ def pytest_configure(config):
         given = config.workerinput.get("scanprops_cache")
         cache = compile_cache.Folders(*given) if given else None
     else:
-        cache = compile_cache.folders(config.getoption("compile_cache"))
+        cache = compile_cache.folders(config.getoption("compile_cache"),
+                                      by_function=config.getoption("compile_cache_key") == "function")
     compile_cache.use(cache)  # before anything compiles
     isolation.set_compile_cache(cache)
     devices.force_cpu_devices(config.getoption("cpu_devices"))
@@ -249,7 +254,8 @@ def pytest_configure_node(node):
     node.workerinput["scanprops_signatures"] = dict(state.signature_problems)
     node.workerinput["scanprops_budget_s"] = state.budget_s
     node.workerinput["scanprops_budget_end"] = state.budget_end
-    node.workerinput["scanprops_cache"] = None if state.cache is None else [state.cache.judge, state.cache.children]
+    node.workerinput["scanprops_cache"] = (None if state.cache is None else
+                                           [state.cache.judge, state.cache.children, state.cache.by_function])
 
 
 def pytest_ignore_collect(collection_path, config):

@@ -33,10 +33,14 @@ def function_names(text: str | None) -> list[str]:
 
 def pytest_args(impl: str, *, report: str | None = None, jobs: str | int = "auto", functions=None,
                 time_budget: float | None = None, profile: str | None = None, quiet: bool = True,
-                extra: tuple = ()) -> list[str]:
-    """pytest's arguments for verifying `impl` (a .py path) on the packaged property tests."""
+                cache_key: str | None = None, extra: tuple = ()) -> list[str]:
+    """pytest's arguments for verifying `impl` (a .py path) on the packaged property tests;
+    `cache_key` the code under test's compile-cache key (scanprops/compile_cache.py: `function` or
+    `submission`; None: the plugin's default, `function`)."""
     props = props_dir()
     args = ["-c", str(SETTINGS), "--rootdir", str(props.parent), "--impl", impl, "--only-provided"]
+    if cache_key:
+        args += ["--compile-cache-key", cache_key]
     if str(jobs) not in ("0", "1"):
         args += ["-n", str(jobs)]
     else:
