@@ -242,6 +242,26 @@ def _probe(state: State, catalog) -> None:
             f"({', '.join(p.name for p in catalog)}); check the names.")
 
 
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` in a learner's run (--impl): workers by the tests it will run, not by the cores;
+    0 (one process, no xdist) for a function or two (scanprops/workload.py). None elsewhere: the
+    harness's own test run keeps xdist's choice."""
+    spec = config.getoption("impl")
+    if not spec:
+        return None
+    from scanprops import workload
+    from scanprops.catalog import CATALOG
+
+    resolved = loading.resolve(spec, Path(config.invocation_params.dir))
+    if not (loading.looks_like_path(resolved) and Path(resolved).is_file()):
+        return None
+    chosen = [n.strip() for n in (config.getoption("functions") or "").split(",") if n.strip()]
+    left = workload.tests_left(path=resolved, catalog=CATALOG, functions=chosen or None,
+                               keyword=config.getoption("keyword") or None)
+    return workload.workers(tests=left, cores=workload.cores())
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
     """xdist: hand each worker the implementation exactly as the controller resolved it."""
