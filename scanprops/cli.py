@@ -22,6 +22,11 @@ def check(args) -> int:
         return 4
     extra = tuple(["-k", args.k] if args.k else ()) + (
         ("--require-sandbox", args.require_sandbox) if args.require_sandbox else ())
+    if args.watch:
+        from scanprops import watch
+
+        return watch.main(file=str(module), functions=function_names(args.functions), report_path=args.report,
+                          profile=args.profile, time_budget=args.time_budget, extra=extra)
     return int(pytest.main(pytest_args(str(module.resolve()), report=args.report, jobs=args.jobs,
                                        functions=function_names(args.functions), time_budget=args.time_budget,
                                        profile=args.profile, quiet=not args.verbose, extra=extra)))
@@ -68,6 +73,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", default="auto", help="pytest-xdist workers (default auto; 0 for none)")
     p.add_argument("-k", metavar="EXPRESSION", help="pytest's -k: only tests matching EXPRESSION")
     p.add_argument("-v", "--verbose", action="store_true", help="one line per test instead of dots")
+    p.add_argument("--watch", action="store_true",
+                   help="stay running: after each save of FILE, verify again the functions whose code changed "
+                   "(and what they reach in the module) and redraw a table of verdicts; Ctrl-C to stop")
     common(p)
     p.set_defaults(run=check)
 

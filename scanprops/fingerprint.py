@@ -16,8 +16,9 @@ not count; everything else, docstrings included, does), in source order:
   names of what it defines or imports, and the names a function in it declares `global`;
 - every statement run for its effect at import (anything but an import, a definition or an
   assignment: a call such as `jax.config.update(...)` or `W.append(1)`, an `if`, `try`, `for`,
-  `with`...), and what it reads: such a statement can change anything. The module's docstring and
-  an `if __name__ == "__main__":` block (which does not run on import) are left out;
+  `with`...), and what it reads: such a statement can change anything. The module's docstring (and
+  any string standing alone as a statement) and an `if __name__ == "__main__":` block (which does
+  not run on import) are left out;
 - for every import in a unit taken of a module found beside the file (the learner's own helper
   module; one that shadows a library too), that file's bytes, and those of the modules beside it
   that it imports in turn.
@@ -84,12 +85,8 @@ class _Module:
         self.effects: list[int] = []  # units run for their effect
         self.binders: dict[str, list[int]] = {}  # name -> the units that bind it
         self.opaque = False  # a star or relative import, a module-level __getattr__
-        body = tree.body
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                and isinstance(body[0].value.value, str):
-            body = body[1:]  # the module's docstring
-        for stmt in body:
-            if _is_main_block(stmt):
+        for stmt in tree.body:
+            if _is_main_block(stmt) or _is_bare_string(stmt):
                 continue
             index = len(self.units)
             self.units.append(stmt)
@@ -218,6 +215,11 @@ class _Module:
             except OSError:
                 raise _Unknowable(f"{top}.py cannot be read") from None
         return self._helpers[top]
+
+
+def _is_bare_string(stmt: ast.stmt) -> bool:
+    """The module's docstring, or any other string standing alone as a statement (it does nothing)."""
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
 
 
 def _is_main_block(stmt: ast.stmt) -> bool:

@@ -941,6 +941,7 @@ def executor() -> Executor:
     global _EXECUTOR
     if _EXECUTOR is None:
         _EXECUTOR = Executor()
+        atexit.unregister(close)  # once, however many executors this process has had (forget)
         atexit.register(close)
     return _EXECUTOR
 
@@ -949,6 +950,15 @@ def close() -> None:
     """Stop this process's child (before the report is written: nothing of it outlives the run)."""
     if _EXECUTOR is not None:
         _EXECUTOR.close()
+
+
+def forget() -> None:
+    """Stop this process's children and drop its executor with all it learnt (calls that hung, a
+    submission's verdict, the folders and programs of the file as it was): the next run starts
+    from nothing (`scanprops check --watch`, a run per version of the file in one process)."""
+    global _EXECUTOR
+    close()
+    _EXECUTOR = None
 
 
 def execute(module: Any, function: str, static: tuple[str, ...], case: Case, how: How) -> Any:
