@@ -746,6 +746,12 @@ class Executor:
             raise ProtocolViolation(f"compile statistics: the isolated process sent back {wire.describe(stats)}")
         return dict(stats)
 
+    def start_runner(self) -> None:
+        """Start the runner now, without waiting for it: in a run of one process its JAX starts
+        while the child imports the module, instead of after it (the first program waits for it)."""
+        if not self._runner.alive():
+            self._runner.launch(self._config(None, compile_cache.runner_folder(_CACHE)))
+
     @property
     def runner_pid(self) -> int | None:
         """The runner now serving (None before one started)."""

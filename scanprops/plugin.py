@@ -165,6 +165,8 @@ def pytest_configure(config):
             except ValueError as exc:
                 raise pytest.UsageError(str(exc)) from None
             os.environ["SCANPROPS_REQUIRE_SANDBOX"] = required  # the workers' children inherit it
+        if getattr(config.option, "dist", "no") == "no" and loading.looks_like_path(state.resolved):
+            isolation.executor().start_runner()  # one process: the runner starts while the child imports the module
         try:
             _probe(state, CATALOG)
         except (loading.ImplLoadError, isolation.SubmissionError) as exc:
