@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import queue
 import re
 import signal
 import statistics
@@ -158,21 +159,40 @@ def check(python: str, module: Path, cache: Path, *args: str) -> tuple[float, di
     return seconds, peaks
 
 
+def save(path: Path, text: str) -> None:
+    """Write `text` as an editor saves: a new file renamed over the old one (a reader never sees
+    half of it)."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text)
+    os.replace(partial, path)
+
+
 def watch(module: Path, cache: Path, text: str, repeat: int) -> tuple[dict, dict]:
     """--watch on ema and lax_scan_in_module: seconds from each save to the edited function's
     verdict line, and the peak memory of the whole watch."""
-    module.write_text(text)
+    save(module, text)
     proc = subprocess.Popen([sys.executable, "-m", "scanprops.cli", "check", str(module), "--watch",
                              "--functions", "ema,lax_scan_in_module"], cwd=module.parent, env=environment(cache),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     memory = TreeMemory(proc.pid)
     seen: list[str] = []
+    lines: queue.Queue = queue.Queue()
+
+    def drain():  # read everything it writes, so that a full pipe never blocks it
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=drain, daemon=True).start()
 
     def wait_for(pattern: str, timeout: float = 600) -> None:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            line = proc.stdout.readline()
-            if not line:
+            try:
+                line = lines.get(timeout=max(0.1, end - time.monotonic()))
+            except queue.Empty:
+                break
+            if line is None:
                 raise SystemExit("the watch ended:\n" + "".join(seen[-40:]))
             seen.append(line)
             if re.search(pattern, line):
@@ -187,12 +207,17 @@ def watch(module: Path, cache: Path, text: str, repeat: int) -> tuple[dict, dict
             for name, edit in (("ema", edited_ema), ("lax_scan_in_module", edited_module)):
                 version = edit(version, 1000 + k) if name == "ema" else edit(version, 2000 + k)
                 start = time.perf_counter()
-                module.write_text(version)
+                save(module, version)
                 wait_for(rf"^round \d+: {name} (pass|fail|error) in ")
                 times[name].append(time.perf_counter() - start)
+                print(f"  --watch: {name} edit {k}: {times[name][-1]:.1f} s", flush=True)
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            print("the watch did not stop on SIGINT within 60 s:\n" + "".join(seen[-30:]), flush=True)
     return times, memory.stop()
 
 
@@ -213,6 +238,7 @@ def main() -> None:
 
     def add(row: str, side: str, seconds: float, peaks: dict | None = None):
         rows.setdefault(row, {}).setdefault(side, []).append(seconds)
+        print(f"  {side}: {row}: {seconds:.1f} s (load {load()})", flush=True)
         if peaks is not None and row.endswith("warm"):  # the memory of the warm runs
             for kind, mb in peaks.items():
                 memory.setdefault(f"{row}: {kind}", {}).setdefault(side, []).append(mb)
@@ -227,18 +253,18 @@ def main() -> None:
         for side, python in sides.items():
             tag = re.sub(r"\W+", "-", side)
             warm, catalog = base / f"warm-{tag}", base / f"catalog-{tag}"
-            module.write_text(text)
+            save(module, text)
             check(python, module, warm, *one)  # fill the caches
             check(python, module, catalog)
             for k in range(args.repeat):
-                module.write_text(text)
+                save(module, text)
                 add("single function, cold", side, *check(python, module, base / f"cold-{tag}-{k}", *one))
                 add("single function, warm", side, *check(python, module, warm, *one))
-                module.write_text(edited_ema(text, k + 1))
+                save(module, edited_ema(text, k + 1))
                 add("single function, after an edit", side, *check(python, module, warm, *one))
-                module.write_text(text)
+                save(module, text)
                 add("whole catalog, warm", side, *check(python, module, catalog))
-                module.write_text(edited_ema(text, 100 + k))
+                save(module, edited_ema(text, 100 + k))
                 add("whole catalog, after an edit of one function", side, *check(python, module, catalog))
             print(f"  {side}: done at {time.time() - started:.0f} s, load {load()}", flush=True)
         times, peaks = watch(module, base / "warm-this-checkout", text, args.repeat)
