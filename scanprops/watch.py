@@ -248,6 +248,11 @@ def main(*, file: str, functions: list[str], report_path: str | None, profile: s
 
     path = Path(file).resolve()
     console = console or Console()
+    unknown = [n for n in functions if n not in {p.name for p in CATALOG}]
+    if unknown:
+        console.print(f"scanprops check: --functions: {', '.join(unknown)} is not in the catalog "
+                      f"({', '.join(p.name for p in CATALOG)})", markup=False, highlight=False, soft_wrap=True)
+        return 4
     names = [p.name for p in CATALOG if not functions or p.name in functions]
     watch = Watch(file=path, names=names, console=console, families={p.name: tuple(p.families) for p in CATALOG},
                   options={"profile": profile, "time_budget": time_budget, "extra": tuple(extra),

@@ -113,3 +113,12 @@ def test_watch_verifies_again_only_the_edited_function_with_the_verdicts_of_chec
     lines.wait_for(r"^scanprops: watch stopped$", timeout=10)
     assert watch.returncode == 130
     assert "Traceback" not in "\n".join(lines.seen)
+
+
+def test_watch_refuses_a_function_the_catalog_does_not_have(tmp_path):
+    module = tmp_path / "solutions.py"
+    module.write_text(HEADER + EMA_RIGHT)
+    command = [sys.executable, "-m", "scanprops.cli", "check", str(module), "--watch", "--functions", "emma"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 4
+    assert "emma is not in the catalog" in done.stdout + done.stderr
