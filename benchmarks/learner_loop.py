@@ -167,13 +167,21 @@ def save(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
+
+
 def watch(module: Path, cache: Path, text: str, repeat: int) -> tuple[dict, dict]:
     """--watch on ema and lax_scan_in_module: seconds from each save to the edited function's
     verdict line, and the peak memory of the whole watch."""
     save(module, text)
-    proc = subprocess.Popen([sys.executable, "-m", "scanprops.cli", "check", str(module), "--watch",
-                             "--functions", "ema,lax_scan_in_module"], cwd=module.parent, env=environment(cache),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # SIGINT handled here while it starts, so that the watch gets it at its default (this benchmark
+    # started in the background of a shell has it ignored, which the watch would inherit).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "scanprops.cli", "check", str(module), "--watch",
+                                 "--functions", "ema,lax_scan_in_module"], cwd=module.parent, env=environment(cache),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     memory = TreeMemory(proc.pid)
     seen: list[str] = []
     lines: queue.Queue = queue.Queue()

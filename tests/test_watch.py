@@ -64,6 +64,20 @@ class Lines:
         raise AssertionError(f"no {pattern!r} within {timeout} s:\n" + "\n".join(self.seen))
 
 
+def start_interruptible(command: list[str], **options) -> subprocess.Popen:
+    """Popen with SIGINT handled in this process while it starts, so that the new process gets it
+    at its default (a test run started in the background of a shell has it ignored, which a
+    child would inherit, and its Python would then never raise KeyboardInterrupt)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread: leave it as it is
+        return subprocess.Popen(command, **options)
+    try:
+        return subprocess.Popen(command, **options)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def verdicts(report: dict) -> dict:
     return {name: {family: entry["verdict"] for family, entry in problem["properties"].items()}
             for name, problem in report["problems"].items() if name in ("ema", "running_sum")}
@@ -75,8 +89,8 @@ def test_watch_verifies_again_only_the_edited_function_with_the_verdicts_of_chec
     report = tmp_path / "watch.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "SCANPROPS_"))}
     command = [sys.executable, "-m", "scanprops.cli", "check", str(module), "--functions", "ema,running_sum"]
-    watch = subprocess.Popen([*command, "--watch", "--report", str(report)], cwd=tmp_path, env=env, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    watch = start_interruptible([*command, "--watch", "--report", str(report)], cwd=tmp_path, env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines = Lines(watch.stdout)
     try:
         assert lines.wait_for(r"^round 1: verifying (.*)$")[1] == "running_sum, ema"
