@@ -36,6 +36,12 @@ def check(args) -> int:
 
     extra = tuple(["-k", args.k] if args.k else ()) + (
         ("--require-sandbox", args.require_sandbox) if args.require_sandbox else ())
+    if args.watch:
+        from scanprops import watch
+
+        return watch.main(file=str(module), functions=functions, report_path=args.report,
+                          profile=args.profile, time_budget=args.time_budget, extra=extra, catalogs=catalogs,
+                          catalog_only=args.catalog_only)
     with tempfile.TemporaryDirectory(prefix="scanprops-check-") as scratch:
         report = args.report or (str(Path(scratch) / "report.json") if args.html else None)
         status = console.run(pytest_args(str(module.resolve()), report=report, repro=args.repro, jobs=args.jobs,
@@ -106,6 +112,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", default="auto", help="pytest-xdist workers (default auto; 0 for none)")
     p.add_argument("-k", metavar="EXPRESSION", help="pytest's -k: only tests matching EXPRESSION")
     p.add_argument("-v", "--verbose", action="store_true", help="a line for every property, passed ones too")
+    p.add_argument("--watch", action="store_true",
+                   help="stay running: after each save of FILE, verify again the functions whose code changed "
+                   "(and what they reach in the module) and redraw a table of verdicts; Ctrl-C to stop")
     common(p)
     p.set_defaults(run=check)
 

@@ -334,9 +334,10 @@ DEVICE_GLOBS = ("/dev/nvidia*", "/dev/dri/*")  # accelerators JAX may open (read
 
 
 def file_rules(*, import_path, workdir: str, cache_dir: str | None, itself: str, hidden,
-               trusted_root: str | None = None) -> dict:
+               trusted_root: str | None = None, cache_dirs=()) -> dict:
     """The Landlock rules of a child: what `restrict_files` takes. `import_path` is the child's
-    sys.path (the submission's folder first, site-packages, the standard library), `hidden` the
+    sys.path (the submission's folder first, site-packages, the standard library), `cache_dirs`
+    its functions' compile-cache folders in a learner's run (scanprops/compile_cache.py), `hidden` the
     folders no submission may read (the answer key, the judge's packages and cache); a trusted
     child (the harness's own implementations) reads the whole checkout, `trusted_root`."""
     import glob
@@ -346,7 +347,7 @@ def file_rules(*, import_path, workdir: str, cache_dir: str | None, itself: str,
     read = [p for p in [*import_path, *stdlib, *SYSTEM_READ, *([trusted_root] if trusted_root else [])]
             if p and os.path.exists(p)]
     devices = sorted({d for pattern in DEVICE_GLOBS for d in glob.glob(pattern)})
-    return {"read": list(dict.fromkeys(read)), "write": [d for d in (workdir, cache_dir) if d],
+    return {"read": list(dict.fromkeys(read)), "write": [d for d in (workdir, cache_dir, *cache_dirs) if d],
             "read_files": [itself, *(f for f in SYSTEM_READ_FILES if os.path.exists(f))],
             "write_files": [*SYSTEM_WRITE_FILES, *devices],
             "hidden": [] if trusted_root else [h for h in hidden if h]}

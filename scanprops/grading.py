@@ -88,6 +88,7 @@ def grade_one(sub: submissions.Submission, folder: Path, harness: str, args,
     run = run_isolated(pytest_args(str(sub.module), report=str(folder / "report.json"), jobs=0,
                                    functions=functions, time_budget=budget, profile=args.profile,
                                    extra=("--require-sandbox", required) if required else (),
+                                   cache_key="submission",  # a submission never loads what another wrote
                                    catalogs=catalog_specs(getattr(args, "catalog", None)),
                                    catalog_only=getattr(args, "catalog_only", False)),
                        folder / "log.txt", deadline_s=budget + GRACE_S)

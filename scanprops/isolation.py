@@ -463,6 +463,7 @@ class _Process:
         config = {**config, "role": self.role, "sandbox": {
             "files": confinement.file_rules(
                 import_path=config["path"], workdir=self._workdir, cache_dir=config["compile_cache"],
+                cache_dirs=tuple(config["compile_cache_functions"].values()),
                 itself=str(CHILD_SCRIPT.parent), hidden=config["harness_dirs"],
                 trusted_root=config.pop("trusted_root")),
             "processes": SANDBOX_PROCESSES, "apply": SANDBOX_LAYERS}}
@@ -651,9 +652,9 @@ class Executor:
         self._child = _Process("child", self.memory_mb)
         self._runner = _Process("runner", self.memory_mb)
         self._trusted: bool | None = None
-        self._cache_dir: str | None = None  # the running child's compilation cache folder
+        self._cache_dir: compile_cache.ChildFolders | None = None  # the running child's compilation cache folders
         self._refused: tuple | None = None  # the running child's hidden folders and trusted root
-        self._cache_dirs: dict[tuple, str | None] = {}  # (cache folders, module) -> its children's folder
+        self._cache_dirs: dict[Any, compile_cache.ChildFolders | None] = {}  # module -> a child's cache folders
         self._loaded: set[str] = set()
         self._verdict: SubmissionError | None = None  # tampering or the answer key: for good
         self._timed_out: dict[bytes, CallTimeout] = {}  # every call that hung, in any test
@@ -784,7 +785,7 @@ class Executor:
                  ("vmap", len(how.batch), tuple(how.mapped)) if isinstance(how, Vmap) else ("jit",))
         key = pickle.dumps(asked)
         if key not in self._blobs:
-            stored = self._program_file(ref, key)
+            stored = self._program_file(ref, key, function)
             try:
                 self._blobs[key] = stored.read_bytes() if stored is not None and stored.is_file() else None
             except OSError:
@@ -795,7 +796,7 @@ class Executor:
                 raise ProtocolViolation(
                     f"{function}: the isolated process sent {wire.describe(program)}, not a program")
             self._blobs[key] = program
-            _keep(self._program_file(ref, key), program)
+            _keep(self._program_file(ref, key, function), program)
         blob = self._blobs[key]
         values = [payloads.encode_arg(v) for v in args]
         if isinstance(how, Jaxpr):
@@ -833,6 +834,12 @@ class Executor:
             raise ProtocolViolation(f"compile statistics: the isolated process sent back {wire.describe(stats)}")
         return dict(stats)
 
+    def start_runner(self) -> None:
+        """Start the runner now, without waiting for it: in a run of one process its JAX starts
+        while the child imports the module, instead of after it (the first program waits for it)."""
+        if not self._runner.alive():
+            self._runner.launch(self._config(None, compile_cache.runner_folder(self.limits.cache)))
+
     @property
     def runner_pid(self) -> int | None:
         """The runner now serving (None before one started)."""
@@ -843,9 +850,11 @@ class Executor:
         self._runner.stop()
 
     # --- the exchange --------------------------------------------------------------------------------
-    def _config(self, ref: ModuleRef | None, cache_dir: str | None) -> dict:
+    def _config(self, ref: ModuleRef | None, cache_dir: str | compile_cache.ChildFolders | None) -> dict:
         budget, cache = self.limits.time_budget_s, self.limits.cache
         cpu_default = budget * (os.cpu_count() or 1) if budget else 0
+        if not isinstance(cache_dir, compile_cache.ChildFolders):
+            cache_dir = compile_cache.ChildFolders(cache_dir)
         return {
             # The judge's cache folder is as unreadable as the answer key: it holds the oracle's
             # gradients (scanprops/grad_store.py).
@@ -854,7 +863,8 @@ class Executor:
             "harness_dirs": _hidden(cache),
             "parent_pid": os.getpid(), "cpu_devices": _cpu_device_count(), "memory_mb": self.memory_mb,
             "cpu_s": int(_env_float("SCANPROPS_CHILD_CPU_S", cpu_default)),
-            "file_mb": FILE_MB, "tasks": TASKS, "compile_cache": cache_dir,
+            "file_mb": FILE_MB, "tasks": TASKS, "compile_cache": cache_dir.module,
+            "compile_cache_functions": dict(cache_dir.functions),  # a learner's run: one folder per function
             "compile_stats": self.limits.compile_stats and ref is not None,
         }
 
@@ -936,30 +946,37 @@ class Executor:
         raise ProtocolViolation(
             f"{function}: the isolated process sent a {type(reply).__name__} reply where none belongs")
 
-    def _program_file(self, ref: ModuleRef, asked: bytes) -> Path | None:
+    def _program_file(self, ref: ModuleRef, asked: bytes, function: str) -> Path | None:
         """Where the judge keeps the program a submission's child exported for one request, across
         runs (a warm run then asks for none): in the judge's cache folder, which only the judge
         writes and no child reads, named by a hash of the submission file's contents (read once
-        per child) and the request. A submission given as a file only; None when the cache is off."""
+        per child), or in a learner's run of `function`'s fingerprint (scanprops/compile_cache.py),
+        and the request. A submission given as a file only; None when the cache is off."""
         if self.limits.cache is None or not ref.spec.endswith(".py"):
             return None
-        if ref.spec not in self._sources:
-            try:
-                self._sources[ref.spec] = hashlib.sha256(Path(ref.spec).read_bytes() + b"\0" + ref.spec.encode())
-            except OSError:
-                self._sources[ref.spec] = None
-        source = self._sources[ref.spec]
+        folders = self.cache_folder(ref)
+        own = folders.key_of(function) if folders is not None else None
+        if own is not None:  # a learner's run: the function's fingerprint stands for its code
+            source = hashlib.sha256(b"function\0" + own.encode() + b"\0" + ref.spec.encode())
+        else:
+            if ref.spec not in self._sources:
+                try:
+                    self._sources[ref.spec] = hashlib.sha256(Path(ref.spec).read_bytes() + b"\0" + ref.spec.encode())
+                except OSError:
+                    self._sources[ref.spec] = None
+            source = self._sources[ref.spec]
         if source is None:
             return None
         digest = source.copy()
         digest.update(b"\0" + asked)
         return Path(self.limits.cache.judge) / "exported-programs" / f"{digest.hexdigest()}.stablehlo"
 
-    def cache_folder(self, ref: ModuleRef) -> str | None:
-        """The compilation cache folder of a child for `ref` (one per submission), or None."""
+    def cache_folder(self, ref: ModuleRef) -> compile_cache.ChildFolders | None:
+        """The compilation cache folders of a child for `ref` (its submission's, and in a learner's
+        run its functions'), or None."""
         key = ref
         if key not in self._cache_dirs:
-            self._cache_dirs[key] = compile_cache.children_folder(self.limits.cache, ref.spec, ref.path, ref.trusted)
+            self._cache_dirs[key] = compile_cache.child_folders(self.limits.cache, ref.spec, ref.path, ref.trusted)
         return self._cache_dirs[key]
 
 
@@ -1045,8 +1062,8 @@ def start(limits: RunLimits) -> Executor:
     global _EXECUTOR
     if _EXECUTOR is not None:
         _EXECUTOR.close()
-    else:
-        atexit.register(close)
+    atexit.unregister(close)  # registered once, however many executors this process has had (forget)
+    atexit.register(close)
     _EXECUTOR = Executor(limits)
     return _EXECUTOR
 
@@ -1061,6 +1078,15 @@ def close() -> None:
     """Stop this process's child (before the report is written: nothing of it outlives the run)."""
     if _EXECUTOR is not None:
         _EXECUTOR.close()
+
+
+def forget() -> None:
+    """Stop this process's children and drop its executor with all it learnt (calls that hung, a
+    submission's verdict, the folders and programs of the file as it was): the next run starts
+    from nothing (`scanprops check --watch`, a run per version of the file in one process)."""
+    global _EXECUTOR
+    close()
+    _EXECUTOR = None
 
 
 def execute(module: Any, function: str, static: tuple[str, ...], case: Case, how: How) -> Any:

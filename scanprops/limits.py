@@ -79,9 +79,10 @@ class RunLimits:
 
     def to_json(self) -> dict:
         """For an xdist worker (pytest_configure_node): plain data."""
+        cache = self.cache
         return {"call_deadline_s": self.call_deadline_s, "import_deadline_s": self.import_deadline_s,
                 "memory_mb": self.memory_mb, "time_budget_s": self.time_budget_s, "ends_at": self.ends_at,
-                "cache": None if self.cache is None else [self.cache.judge, self.cache.children],
+                "cache": None if cache is None else [cache.judge, cache.children, cache.by_function],
                 "compile_stats": self.compile_stats, "required_layers": list(self.required_layers)}
 
     @classmethod

@@ -87,6 +87,10 @@ def pytest_addoption(parser):
     group.addoption("--catalog-only", action="store_true", default=False,
                     help="verify only the rows of the packs --catalog names (not the built-in rows, nor "
                     "installed packs)")
+    group.addoption("--compile-cache-key", choices=compile_cache.KEYS, default="function",
+                    help="how the code under test's compile cache is shared between runs: `function` (default, "
+                    "a learner's runs: each function by its fingerprint, so an edit recompiles only what it "
+                    "changed) or `submission` (by the whole file; `scanprops grade` always uses it)")
     group.addoption("--require-sandbox", default=None, metavar="LAYER,...",
                     help="refuse to run code under test unless its process could apply these kernel layers "
                     "(landlock, seccomp, netns, subreaper; see scanprops/confinement.py); default: "
@@ -157,7 +161,10 @@ def pytest_configure(config):
         except ValueError as exc:
             raise pytest.UsageError(str(exc)) from None
         limits = RunLimits.from_environment(time_budget_s=budget, required_layers=layers,
-                                            cache=compile_cache.folders(config.getoption("compile_cache"))).started()
+                                            cache=compile_cache.folders(
+                                                config.getoption("compile_cache"),
+                                                by_function=config.getoption("compile_cache_key") == "function")
+                                            ).started()
     compile_cache.use(limits.cache)  # before anything compiles
     isolation.start(limits)
     devices.force_cpu_devices(config.getoption("cpu_devices"))
@@ -182,6 +189,8 @@ def pytest_configure(config):
     rows = state.rows.rows
     config.stash[_STATE] = state
     if not _is_worker(config):
+        if getattr(config.option, "dist", "no") == "no" and loading.looks_like_path(state.resolved):
+            isolation.executor().start_runner()  # one process: the runner starts while the child imports the module
         try:
             _probe(state, rows)
         except (loading.ImplLoadError, isolation.SubmissionError) as exc:
@@ -254,6 +263,32 @@ def _probe(state: State, catalog) -> None:
         raise loading.ImplLoadError(
             f"--impl {state.spec} defines none of the catalog's functions "
             f"({', '.join(p.name for p in catalog)}); check the names.")
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` in a learner's run (--impl): workers by the tests it will run, not by the cores;
+    0 (one process, no xdist) for a function or two (scanprops/workload.py). None elsewhere: the
+    harness's own test run keeps xdist's choice."""
+    spec = config.getoption("impl")
+    if not spec:
+        return None
+    from scanprops import packs, workload
+    from scanprops.catalog import function_names
+
+    here = Path(config.invocation_params.dir)
+    resolved = loading.resolve(spec, here)
+    if not (loading.looks_like_path(resolved) and Path(resolved).is_file()):
+        return None
+    try:  # the run's rows (packs too); a usage error is said once, by pytest_configure
+        rows = packs.load(tuple(loading.resolve(c, here) if (here / c).exists() else c
+                                for c in config.getoption("catalog")), only=config.getoption("catalog_only")).rows
+        chosen = function_names(config.getoption("functions"), rows)
+    except (packs.PackError, ValueError):
+        return None
+    left = workload.tests_left(path=resolved, catalog=rows, functions=chosen or None,
+                               keyword=config.getoption("keyword") or None)
+    return workload.workers(tests=left, cores=workload.cores())
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -34,15 +34,20 @@ def catalog_specs(given: list[str] | None) -> list[str]:
 def pytest_args(impl: str, *, report: str | None = None, repro: str | None = None, jobs: str | int = "auto",
                 functions=None,
                 time_budget: float | None = None, profile: str | None = None, quiet: bool = True,
-                extra: tuple = (), catalogs: tuple | list = (), catalog_only: bool = False) -> list[str]:
+                extra: tuple = (), catalogs: tuple | list = (), catalog_only: bool = False,
+                cache_key: str | None = None) -> list[str]:
     """pytest's arguments for verifying `impl` (a .py path) on the packaged property tests, with
-    the rows of the problem packs `catalogs` names (scanprops/packs.py)."""
+    the rows of the problem packs `catalogs` names (scanprops/packs.py); `cache_key` the code under
+    test's compile-cache key (scanprops/compile_cache.py: `function` or `submission`; None: the
+    plugin's default, `function`)."""
     props = props_dir()
     args = ["-c", str(SETTINGS), "--rootdir", str(props.parent), "--impl", impl, "--only-provided"]
     for catalog in catalogs:
         args += ["--catalog", catalog]
     if catalog_only:
         args += ["--catalog-only"]
+    if cache_key:
+        args += ["--compile-cache-key", cache_key]
     if str(jobs) not in ("0", "1"):
         args += ["-n", str(jobs)]
     else:

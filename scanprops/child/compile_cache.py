@@ -31,6 +31,39 @@ def use_compile_cache(jax_module, path) -> bool:
     return option("jax_compilation_cache_dir", str(path))
 
 
+class FolderPerFunction:
+    """A learner's run: each function's calls compile into its own folder (the judge sends
+    {function: folder}, keyed by the function's fingerprint: scanprops/compile_cache.py). `enter`
+    points JAX's cache at a function's folder (the submission's for any other) before its call;
+    JAX reads the folder once, so the switch also resets JAX's cache object (reset_cache), which
+    opens the new folder at the next compile. Where this JAX has no reset_cache, every call keeps
+    the submission's folder."""
+
+    def __init__(self, jax_module, module_folder, function_folders: dict):
+        self.config = jax_module.config
+        self.module_folder = module_folder
+        self.folders = dict(function_folders or {}) if module_folder is not None else {}
+        self.current = module_folder
+        try:
+            from jax._src import compilation_cache
+            self.reset = getattr(compilation_cache, "reset_cache", None)
+        except ImportError:
+            self.reset = None
+        if self.reset is None:
+            self.folders = {}
+
+    def enter(self, function: str) -> None:
+        wanted = self.folders.get(function, self.module_folder)
+        if wanted == self.current:
+            return
+        try:
+            self.config.update("jax_compilation_cache_dir", str(wanted))
+            self.reset()
+            self.current = wanted
+        except (AttributeError, KeyError, ValueError, TypeError, RuntimeError):
+            self.folders = {}  # this JAX refused: the folder in use stays, for every call from now on
+
+
 def _atomic_cache_writes() -> None:
     """Make the cache's writes atomic: a temporary file in the cache folder, then a rename.
 

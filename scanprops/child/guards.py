@@ -155,14 +155,14 @@ RULES = {
 }
 
 
-def install_audit_hook(attempts: list, trusted: bool, harness_dirs, workdir: str, cache_dir, own_code) -> None:
+def install_audit_hook(attempts: list, trusted: bool, harness_dirs, workdir: str, cache_dirs, own_code) -> None:
     """Apply RULES to every audited event from now on. Audit hooks cannot be removed; the hook
-    keeps its state in its closure. Writes may go to `workdir` and to `cache_dir` (the
-    compilation cache the judge chose for this child), nowhere else; `own_code` (the child's
+    keeps its state in its closure. Writes may go to `workdir` and to `cache_dirs` (the
+    compilation cache folders the judge chose for this child), nowhere else; `own_code` (the child's
     files) may be read although they lie in the harness's folders."""
     realpath, sep = os.path.realpath, os.sep
     own_pid = str(os.getpid())
-    writable = tuple(realpath(d) + sep for d in (workdir, cache_dir) if d)
+    writable = tuple(realpath(d) + sep for d in (workdir, *cache_dirs) if d)
     harness = tuple(realpath(d) + sep for d in harness_dirs)
     own_code = tuple(realpath(f) for f in own_code)
 

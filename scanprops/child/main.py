@@ -23,7 +23,8 @@ Before the submission is imported, this process:
   file rules (sent by the judge) before JAX starts its threads, the seccomp filter after the
   resource limits are set; its first reply says which it applied;
 - points JAX's compilation cache at the folder the judge sent, or turns it off
-  (scanprops/child/compile_cache.py), binds the JAX and NumPy callables it uses itself
+  (scanprops/child/compile_cache.py; in a learner's run each function's calls use the folder the
+  judge sent for that function), binds the JAX and NumPy callables it uses itself
   (scanprops/child/bound.py), sets the resource limits and installs the guard and the audit hook
   (scanprops/child/guards.py, where every rule is written).
 """
@@ -126,9 +127,11 @@ def confine_early(confinement, sandbox: dict) -> dict:
 
 
 # --- what each role answers -----------------------------------------------------------------------
-def submission_answers(wire, child, modules: dict, tally) -> dict:
-    """{request record: its answer} for a submission's child; `modules` are the imported ones."""
+def submission_answers(wire, child, modules: dict, tally, folders=None) -> dict:
+    """{request record: its answer} for a submission's child; `modules` are the imported ones;
+    `folders` (a FolderPerFunction, or None) chooses each function's compile-cache folder."""
     calls, values, loading = child.calls, child.values, child.loading
+    enter = folders.enter if folders is not None else (lambda function: None)
 
     def load(request):
         modules[request.spec] = loading.load(request.spec, request.label)
@@ -141,12 +144,14 @@ def submission_answers(wire, child, modules: dict, tally) -> dict:
         return wire.Ok(loading.inspect_module(modules[request.spec], request.catalog, wire.MAX_TEXT), ())
 
     def call(request):
+        enter(request.function)
         fn = getattr(modules[request.spec], request.function)
         args = [values.decode_arg(v) for v in request.values]
         return wire.Ok(*calls.run_call(fn, request.function, request.static, request.names, args,
                                        values.decode_how(request.how)))
 
     def export(request):
+        enter(request.function)
         fn = getattr(modules[request.spec], request.function)
         args = [values.decode_arg(v) for v in request.values]
         return wire.Ok(calls.export_call(fn, request.function, request.static, request.names, args, request.how), ())
@@ -202,8 +207,10 @@ def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
         if not tally.install(_jax):
             tally = None
     cache_dir = config.get("compile_cache")
+    cache_dirs = (cache_dir, *(config.get("compile_cache_functions") or {}).values())
     if not child.compile_cache.use_compile_cache(_jax, cache_dir):
-        cache_dir = None
+        cache_dir, cache_dirs = None, ()
+    folders = child.compile_cache.FolderPerFunction(_jax, cache_dir, config.get("compile_cache_functions"))
     child.bound.bind()
     _jax.devices()  # start the backend now, not inside the first call's deadline
     runner = config.get("role") == "runner"
@@ -217,12 +224,12 @@ def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
         except Exception as exc:  # noqa: BLE001  (reported, and --require-sandbox refuses the run)
             layers["seccomp"] = f"the filter could not be loaded: {exc}"
     guard = guards.Guard(child.bound.ORIG["array_type"])
-    guards.install_audit_hook(guard.attempts, config["trusted"], config["harness_dirs"], os.getcwd(), cache_dir,
+    guards.install_audit_hook(guard.attempts, config["trusted"], config["harness_dirs"], os.getcwd(), cache_dirs,
                               readable)
     send = replies.send_bytes
     send(wire.encode(start_nonce, wire.Ready(os.getpid(), layers)))
     modules: dict = {}
-    answers = runner_answers(wire, child) if runner else submission_answers(wire, child, modules, tally)
+    answers = runner_answers(wire, child) if runner else submission_answers(wire, child, modules, tally, folders)
     failures, loading = child.failures, child.loading
 
     def verdict_after():
