@@ -40,7 +40,7 @@ GUARDED: dict[str, tuple[str, tuple[str, ...]]] = {
     "jax_threefry_partitionable": ("default False before 0.5, True from 0.5: every random stream changed",
                                    ("scanprops/compat.py",)),
     "get_bind_params": ("(subfuns, params) in 0.4.30, params alone in 0.10", ("scanprops/compat.py",)),
-    "jax._src": ("private, any release may change it", ("scanprops/child/compile_cache.py",)),
+    "jax._src": ("private, any release may change it", ("scanprops/child/jax_cache.py",)),
 }
 
 

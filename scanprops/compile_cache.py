@@ -28,7 +28,7 @@ Two kinds of folder, never shared, each keyed on the JAX and jaxlib versions:
   function of the file a folder keyed by its fingerprint (scanprops/fingerprint.py: a hash of the
   function and of everything in the module it reaches, read from the source text, never by
   running it). The child switches JAX's cache to that folder for each call of that function
-  (scanprops/child/compile_cache.py), so that an edit of one function recompiles that function
+  (scanprops/child/jax_cache.py), so that an edit of one function recompiles that function
   and those that reach what changed, not the whole file. Where the fingerprint falls back (a star
   import, exec, a dynamic getattr, a name it cannot resolve), that function's programs go to the
   submission's folder, as in a grader's run. What the child compiles at import goes there too.
@@ -44,7 +44,7 @@ Two kinds of folder, never shared, each keyed on the JAX and jaxlib versions:
   submission: what is cached there was compiled by a runner from StableHLO it checked, and no
   child of a submission can write there. Two students' identical programs compile once.
 JAX writes an entry in place, so a reader can meet it half written under -n auto; the children
-and the parent make the writes atomic (scanprops/child/compile_cache.py). Nothing is evicted: each
+and the parent make the writes atomic (scanprops/child/jax_cache.py). Nothing is evicted: each
 submission adds its folder (tens of MB); delete the cache root to reclaim the space.
 """
 from __future__ import annotations
@@ -137,7 +137,7 @@ def use(chosen: Folders | None) -> bool:
     import jax
 
     from scanprops import grad_store
-    from scanprops.child.compile_cache import use_compile_cache  # what a child does with its own folder
+    from scanprops.child.jax_cache import use_compile_cache  # what a child does with its own folder
 
     grad_store.use(None if chosen is None else chosen.judge)  # the oracle's gradients live there too
     return use_compile_cache(jax, None if chosen is None else chosen.judge)

@@ -1,5 +1,5 @@
 """What --impl names, resolved where pytest was invoked. The module itself is never imported
-here: a sandboxed child does that (scanprops/isolation.py, scanprops/child/loading.py)."""
+here: a sandboxed child does that (scanprops/isolation.py, scanprops/child/importing.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,7 +14,7 @@ class ImplLoadError(Exception):
 def looks_like_path(spec: str) -> bool:
     """Whether an implementation's spec names a file (`.py`, or a path with a separator) rather
     than a dotted module name. The judge's side asks here; the child, which imports nothing of
-    the harness, decides the same in scanprops/child/loading.py."""
+    the harness, decides the same in scanprops/child/importing.py."""
     return spec.endswith(".py") or "/" in spec or "\\" in spec
 
 

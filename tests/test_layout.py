@@ -13,7 +13,7 @@ PACKAGE = ROOT / "scanprops"
 CHILD = PACKAGE / "child"
 # The child package's modules the judge's own process may import: none holds sandbox state.
 JUDGE_MAY_IMPORT = {"scanprops.child", "scanprops.child.bound", "scanprops.child.failures", "scanprops.child.values",
-                    "scanprops.child.calls", "scanprops.child.compile_cache", "scanprops.child.tally"}
+                    "scanprops.child.calls", "scanprops.child.jax_cache", "scanprops.child.tally"}
 
 
 def module_name(path: Path) -> str:

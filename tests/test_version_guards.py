@@ -99,12 +99,12 @@ def test_the_sandboxed_child_gets_the_forced_devices():
 
 
 def test_compile_cache_options_and_atomic_writes_on_this_jax(tmp_path):
-    """The child's use_compile_cache (scanprops/child/compile_cache.py): options this JAX lacks are
+    """The child's use_compile_cache (scanprops/child/jax_cache.py): options this JAX lacks are
     skipped, the private LRU cache gets atomic writes, and a compiled program lands in the folder."""
     code = (
         "import jax, jax.numpy as jnp\n"
-        "from scanprops.child import compile_cache\n"
-        f"on = compile_cache.use_compile_cache(jax, {str(tmp_path)!r})\n"
+        "from scanprops.child import jax_cache\n"
+        f"on = jax_cache.use_compile_cache(jax, {str(tmp_path)!r})\n"
         "jax.jit(lambda x: jnp.cumsum(x) * 3)(jnp.arange(7.0)).block_until_ready()\n"
         "from jax._src import lru_cache\n"
         "print(on, getattr(lru_cache.LRUCache.put, 'atomic', False))\n"

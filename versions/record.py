@@ -180,7 +180,7 @@ def _prepare() -> None:
     and the persistent compilation cache, so that programs the props run just compiled for the
     same inputs load from disk (SCANPROPS_COMPILE_CACHE=0 turns it off)."""
     from scanprops import compile_cache, devices, isolation
-    from scanprops.child.compile_cache import use_compile_cache
+    from scanprops.child.jax_cache import use_compile_cache
     from scanprops.limits import RunLimits
 
     devices.force_cpu_devices(CPU_DEVICES)

@@ -4,8 +4,9 @@ scanprops/isolation.py starts as `python -I -S scanprops/child/main.py ...` (see
 One module per job: main.py (start-up and the request loop; the entry point of both roles),
 bound.py (JAX's and NumPy's callables, bound before any submission code), failures.py (what a
 raised exception tells the judge), values.py (values in and out), calls.py (the call kinds),
-runner.py (the runner's role), loading.py (importing the submission, signature checks),
-guards.py (the sandbox's Python rules), compile_cache.py (JAX's cache, atomic writes) and
+programs.py (the runner's role: exported programs), importing.py (importing the submission,
+signature checks),
+guards.py (the sandbox's Python rules), jax_cache.py (JAX's compilation cache, atomic writes) and
 tally.py (compile events, for the speed benchmark).
 
 In a child these files are loaded by their path under a private name and taken out of
@@ -16,7 +17,7 @@ once bound: a child imports it after the kernel's layers that must come first), 
 path too.
 
 The judge's own process imports only the modules that hold no sandbox state and start nothing:
-compile_cache and tally (scanprops/compile_cache.py, benchmarks/speed.py), and calls with what it
+jax_cache and tally (scanprops/compile_cache.py, benchmarks/speed.py), and calls with what it
 needs (bound, failures, values) to run the harness's own implementations exactly as a child
-does (scanprops/in_process.py); never main, guards, loading or runner.
+does (scanprops/in_process.py); never main, guards, importing or programs.
 """

@@ -194,7 +194,7 @@ def run_call(fn, function: str, static, names, values, how):
 # --- programs instead of claims: jax.export here, run by the runner ------------------------------------
 # For `jit`, `grad`, `vmap` and `structure`, the submission's process only traces and lowers the
 # transformation with jax.export and sends the serialized StableHLO; the runner, a process that
-# never imports a submission (scanprops/child/runner.py), deserializes, checks, compiles and runs
+# never imports a submission (scanprops/child/programs.py), deserializes, checks, compiles and runs
 # it. What the submission's process says about those calls is a program, whose values are
 # computed elsewhere: a forged one must compute the right values to pass, i.e. be a solution.
 _EXPORTS: dict = {}

@@ -5,7 +5,7 @@ READ_FD WRITE_FD WARDEN_PID` (scanprops/isolation.py starts it under its warden)
 message says which role it has: a submission's child, which imports the implementation, runs the
 described calls and exports programs; or the runner (`role: runner`), a process that never
 imports a submission and only deserializes, checks and runs the programs the submissions'
-children export (scanprops/child/runner.py). Its frames are scanprops/wire.py's records.
+children export (scanprops/child/programs.py). Its frames are scanprops/wire.py's records.
 
 Nothing here imports scanprops, Hypothesis or pytest: this folder's modules and wire.py and
 confinement.py beside it are loaded by their path (`load_package`, `load_file`) under private
@@ -23,7 +23,7 @@ Before the submission is imported, this process:
   file rules (sent by the judge) before JAX starts its threads, the seccomp filter after the
   resource limits are set; its first reply says which it applied;
 - points JAX's compilation cache at the folder the judge sent, or turns it off
-  (scanprops/child/compile_cache.py; in a learner's run each function's calls use the folder the
+  (scanprops/child/jax_cache.py; in a learner's run each function's calls use the folder the
   judge sent for that function), binds the JAX and NumPy callables it uses itself
   (scanprops/child/bound.py), sets the resource limits and installs the guard and the audit hook
   (scanprops/child/guards.py, where every rule is written).
@@ -36,7 +36,7 @@ import sys
 PACKAGE = "_scanprops_child"  # the private name this folder is loaded under
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.dirname(HERE)  # wire.py and confinement.py, which the judge uses too
-MODULES = ("bound", "failures", "values", "calls", "runner", "loading", "guards", "compile_cache", "tally")
+MODULES = ("bound", "failures", "values", "calls", "programs", "importing", "guards", "jax_cache", "tally")
 
 
 def load_file(name: str):
@@ -130,18 +130,18 @@ def confine_early(confinement, sandbox: dict) -> dict:
 def submission_answers(wire, child, modules: dict, tally, folders=None) -> dict:
     """{request record: its answer} for a submission's child; `modules` are the imported ones;
     `folders` (a FolderPerFunction, or None) chooses each function's compile-cache folder."""
-    calls, values, loading = child.calls, child.values, child.loading
+    calls, values, importing = child.calls, child.values, child.importing
     enter = folders.enter if folders is not None else (lambda function: None)
 
     def load(request):
-        modules[request.spec] = loading.load(request.spec, request.label)
+        modules[request.spec] = importing.load(request.spec, request.label)
         return wire.Ok(None, ())
 
     def stats(request):
         return wire.Ok(tally.take() if tally is not None else None, ())
 
     def inspect(request):
-        return wire.Ok(loading.inspect_module(modules[request.spec], request.catalog, wire.MAX_TEXT), ())
+        return wire.Ok(importing.inspect_module(modules[request.spec], request.catalog, wire.MAX_TEXT), ())
 
     def call(request):
         enter(request.function)
@@ -161,15 +161,15 @@ def submission_answers(wire, child, modules: dict, tally, folders=None) -> dict:
 
 def runner_answers(wire, child) -> dict:
     """{request record: its answer} for the runner: programs only."""
-    runner, values = child.runner, child.values
+    programs, values = child.programs, child.values
 
     def run(request):
         args = [values.decode_arg(v) for v in request.values]
-        return wire.Ok(*runner.run_program(request.program, request.function, request.kind, request.wrt, args))
+        return wire.Ok(*programs.run_program(request.program, request.function, request.kind, request.wrt, args))
 
     def inspect_program(request):
         args = [values.decode_arg(v) for v in request.values]
-        return wire.Ok(runner.inspect_program(request.program, request.function, args), ())
+        return wire.Ok(programs.inspect_program(request.program, request.function, args), ())
 
     return {wire.Run: run, wire.InspectProgram: inspect_program}
 
@@ -208,14 +208,14 @@ def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
             tally = None
     cache_dir = config.get("compile_cache")
     cache_dirs = (cache_dir, *(config.get("compile_cache_functions") or {}).values())
-    if not child.compile_cache.use_compile_cache(_jax, cache_dir):
+    if not child.jax_cache.use_compile_cache(_jax, cache_dir):
         cache_dir, cache_dirs = None, ()
-    folders = child.compile_cache.FolderPerFunction(_jax, cache_dir, config.get("compile_cache_functions"))
+    folders = child.jax_cache.FolderPerFunction(_jax, cache_dir, config.get("compile_cache_functions"))
     child.bound.bind()
     _jax.devices()  # start the backend now, not inside the first call's deadline
     runner = config.get("role") == "runner"
     if runner:
-        child.runner.prepare(_jax)
+        child.programs.prepare(_jax)
     guards.limit_resources(config, user_tasks)
     if layers["seccomp"] == "pending":  # after the limits are set (it refuses raising them); every thread
         try:
@@ -230,7 +230,7 @@ def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
     send(wire.encode(start_nonce, wire.Ready(os.getpid(), layers)))
     modules: dict = {}
     answers = runner_answers(wire, child) if runner else submission_answers(wire, child, modules, tally, folders)
-    failures, loading = child.failures, child.loading
+    failures, importing = child.failures, child.importing
 
     def verdict_after():
         """A reply that overrides the call's: answer-key attempts and tampering."""
@@ -253,7 +253,7 @@ def main(read_fd: int, write_fd: int, warden_pid: int | None = None) -> None:
                 reply = wire.Fail(f"{role}: not {type(request).__name__}", "")
             else:
                 reply = answer(request)
-        except loading.LoadError as exc:
+        except importing.LoadError as exc:
             reply = wire.NotImported(str(exc)[:wire.MAX_TEXT])
         except failures.MemoryLimit as exc:
             reply = wire.OutOfMemory(exc.summary[:wire.MAX_TEXT])
