@@ -33,17 +33,17 @@ def daemon():
 
 
 def escape():
+    # No waitpid for the intermediate child: forked from a process with XLA's threads, it can
+    # block on a lock another thread held at the fork (malloc's, in ctypes) before it forks
+    # again, and waiting for it then turned this call into a timeout now and then (a message
+    # that changed between runs). Its fate is the warden's either way: it kills and reaps every
+    # process left when the child ends.
     pid = raw_fork()
     if pid == 0:
         libc.setsid()
         if raw_fork() == 0:
             daemon()
         libc._exit(0)
-    if pid > 0:
-        try:
-            os.waitpid(pid, 0)
-        except OSError:
-            pass
 
 
 def running_sum(xs):
