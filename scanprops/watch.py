@@ -223,13 +223,19 @@ def _wait_for_save(file: Path, last_text: str | None) -> str:
     import watchfiles
 
     target = file.resolve()
-    while True:
+    text = _read(file)
+    if text is not None and text != last_text:
+        return text
+    # The file is read again after every event and every half second without one: a save made
+    # between the read above and the moment the watcher is in place raises no event (once, under
+    # load, a watch waited 240 s for one that had happened), and would otherwise be missed.
+    for _ in watchfiles.watch(target.parent, watch_filter=lambda change, path: Path(path) == target,
+                              debounce=100, step=25, rust_timeout=500, yield_on_timeout=True,
+                              raise_interrupt=True):
         text = _read(file)
         if text is not None and text != last_text:
             return text
-        for _ in watchfiles.watch(target.parent, watch_filter=lambda change, path: Path(path) == target,
-                                  debounce=100, step=25, raise_interrupt=True):
-            break
+    raise KeyboardInterrupt  # the watcher ended (it ends only when stopped)
 
 
 def _read(file: Path) -> str | None:
